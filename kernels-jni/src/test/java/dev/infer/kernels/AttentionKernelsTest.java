@@ -1,0 +1,166 @@
+package dev.infer.kernels;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/** Differential tests: the Vector API kernels against the scalar reference on random ragged steps. */
+class AttentionKernelsTest {
+    private static final VectorAttentionKernels VECTOR = new VectorAttentionKernels(2);
+    private static final ReferenceAttentionKernels REFERENCE = new ReferenceAttentionKernels();
+
+    @AfterAll
+    static void close() {
+        VECTOR.close();
+    }
+
+    /** A random cache plus a random ragged step over it. */
+    private record Case(KvLayer layer, AttentionBatch batch, MemorySegment queries) {
+    }
+
+    private static Case randomCase(Arena arena, Random rnd, AttentionShape shape, int numBlocks, int[] queryLens,
+                                   int[] contextLens) {
+        KvLayer layer = new KvLayer(randomSegment(arena, rnd, numBlocks * shape.blockFloats()),
+                randomSegment(arena, rnd, numBlocks * shape.blockFloats()), numBlocks, shape);
+        List<Integer> free = new ArrayList<>();
+        for (int b = 0; b < numBlocks; b++) {
+            free.add(b);
+        }
+        java.util.Collections.shuffle(free, rnd);
+        int[] queryStart = new int[queryLens.length + 1];
+        int[][] tables = new int[queryLens.length][];
+        for (int s = 0; s < queryLens.length; s++) {
+            queryStart[s + 1] = queryStart[s] + queryLens[s];
+            int blocks = (contextLens[s] + shape.blockSize() - 1) / shape.blockSize();
+            tables[s] = new int[blocks];
+            for (int b = 0; b < blocks; b++) {
+                tables[s][b] = free.removeFirst();
+            }
+        }
+        MemorySegment queries = randomSegment(arena, rnd, (long) queryStart[queryLens.length] * shape.qRowFloats());
+        return new Case(layer, new AttentionBatch(queryStart, contextLens, tables), queries);
+    }
+
+    private static MemorySegment randomSegment(Arena arena, Random rnd, long floats) {
+        MemorySegment seg = arena.allocate(floats * Float.BYTES, 64);
+        for (long i = 0; i < floats; i++) {
+            seg.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) rnd.nextGaussian());
+        }
+        return seg;
+    }
+
+    private static void assertSameAttention(Case c, float scale) {
+        assertSameAttention(c, scale, 1e-5f);
+    }
+
+    private static void assertSameAttention(Case c, float scale, float tolerance) {
+        try (Arena arena = Arena.ofShared()) {
+            long bytes = c.queries().byteSize();
+            MemorySegment expected = arena.allocate(bytes, 64);
+            MemorySegment actual = arena.allocate(bytes, 64);
+            REFERENCE.pagedAttention(c.layer(), c.batch(), c.queries(), expected, scale);
+            VECTOR.pagedAttention(c.layer(), c.batch(), c.queries(), actual, scale);
+            for (long i = 0; i < bytes / Float.BYTES; i++) {
+                assertThat(actual.getAtIndex(ValueLayout.JAVA_FLOAT, i))
+                        .as("element %d", i)
+                        .isCloseTo(expected.getAtIndex(ValueLayout.JAVA_FLOAT, i), within(tolerance));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "heads {0}/{1}, headDim {2}, block {3}")
+    @CsvSource({"8,8,64,16", "8,4,64,16", "14,2,64,16", "7,1,128,16", "16,2,128,8", "8,1,80,32", "4,4,3,1"})
+    void vectorMatchesReferenceOnRandomRaggedSteps(int heads, int kvHeads, int headDim, int blockSize) {
+        Random rnd = new Random(heads * 31L + kvHeads * 7L + headDim + blockSize);
+        AttentionShape shape = new AttentionShape(heads, kvHeads, headDim, blockSize);
+        try (Arena arena = Arena.ofShared()) {
+            for (int trial = 0; trial < 5; trial++) {
+                int seqs = 1 + rnd.nextInt(4);
+                int[] qLens = new int[seqs];
+                int[] ctx = new int[seqs];
+                for (int s = 0; s < seqs; s++) {
+                    ctx[s] = 1 + rnd.nextInt(5 * blockSize + 3);
+                    qLens[s] = rnd.nextBoolean() ? 1 : 1 + rnd.nextInt(ctx[s]);
+                }
+                assertSameAttention(randomCase(arena, rnd, shape, 64, qLens, ctx), 1f / (float) Math.sqrt(headDim));
+            }
+        }
+    }
+
+    @Test
+    void edgeCasesContextOneManyBlocksAndPartialLastBlock() {
+        Random rnd = new Random(7);
+        AttentionShape shape = new AttentionShape(8, 4, 64, 16);
+        try (Arena arena = Arena.ofShared()) {
+            // context 1 (first token), 20 blocks exactly full, last block holding a single token, a full prefill.
+            assertSameAttention(randomCase(arena, rnd, shape, 64, new int[]{1, 1, 1, 33},
+                    new int[]{1, 320, 17, 33}), 0.125f);
+        }
+    }
+
+    @Test
+    void largeScoresStayFinite() {
+        Random rnd = new Random(3);
+        AttentionShape shape = new AttentionShape(2, 1, 64, 16);
+        try (Arena arena = Arena.ofShared()) {
+            Case c = randomCase(arena, rnd, shape, 8, new int[]{40}, new int[]{40});
+            // Scores in the hundreds: fp32 rounding of the dot product is amplified 30x, hence the looser bound.
+            assertSameAttention(c, 30f, 1e-4f);
+        }
+    }
+
+    @Test
+    void writeKvPutsRowsInTheirSlotsAndSkipsNegativeSlots() {
+        AttentionShape shape = new AttentionShape(4, 2, 4, 4);
+        try (Arena arena = Arena.ofShared()) {
+            Random rnd = new Random(1);
+            KvLayer layer = new KvLayer(arena.allocate(4 * shape.blockFloats() * 4), arena.allocate(4 * shape.blockFloats() * 4),
+                    4, shape);
+            MemorySegment k = randomSegment(arena, rnd, 3L * shape.kvRowFloats());
+            MemorySegment v = randomSegment(arena, rnd, 3L * shape.kvRowFloats());
+            VECTOR.writeKv(layer, k, v, new int[]{13, -1, 2});
+            int row = shape.kvRowFloats();
+            for (int i = 0; i < row; i++) {
+                assertThat(layer.keys().getAtIndex(ValueLayout.JAVA_FLOAT, 13L * row + i))
+                        .isEqualTo(k.getAtIndex(ValueLayout.JAVA_FLOAT, i));
+                assertThat(layer.values().getAtIndex(ValueLayout.JAVA_FLOAT, 2L * row + i))
+                        .isEqualTo(v.getAtIndex(ValueLayout.JAVA_FLOAT, 2L * row + i));
+            }
+            VECTOR.copyBlocks(layer, new int[]{3}, new int[]{0});
+            assertThat(layer.keys().asSlice(0, shape.blockFloats() * 4).mismatch(
+                    layer.keys().asSlice(3 * shape.blockFloats() * 4, shape.blockFloats() * 4))).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void badIndicesAreExceptionsNotCrashes() {
+        AttentionShape shape = new AttentionShape(4, 2, 8, 4);
+        try (Arena arena = Arena.ofShared()) {
+            Case c = randomCase(arena, new Random(2), shape, 4, new int[]{2}, new int[]{5});
+            MemorySegment out = arena.allocate(c.queries().byteSize());
+            c.batch().blockTables()[0][1] = 4;
+            assertThatThrownBy(() -> VECTOR.pagedAttention(c.layer(), c.batch(), c.queries(), out, 1f))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("block id 4");
+            AttentionBatch tooLong = new AttentionBatch(new int[]{0, 2}, new int[]{9}, new int[][]{{0, 1}});
+            assertThatThrownBy(() -> VECTOR.pagedAttention(c.layer(), tooLong, c.queries(), out, 1f))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs 3 blocks");
+            MemorySegment k = arena.allocate(shape.kvRowFloats() * 4L);
+            assertThatThrownBy(() -> VECTOR.writeKv(c.layer(), k, k, new int[]{16}))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slotMapping[0] = 16");
+            assertThatThrownBy(() -> VECTOR.writeKv(c.layer(), k, k, new int[]{0, 1}))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 tokens need");
+        }
+    }
+}
