@@ -1,0 +1,192 @@
+package dev.infer.engines.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import dev.infer.engines.ComputeType;
+import dev.infer.engines.Engine;
+import dev.infer.engines.KvCache;
+import dev.infer.engines.Logits;
+import dev.infer.engines.ModelInfo;
+import dev.infer.engines.StepBatch;
+import dev.infer.engines.kv.HostKvCache;
+import dev.infer.kernels.AttentionBatch;
+import dev.infer.kernels.AttentionKernels;
+import dev.infer.kernels.AttentionShape;
+import dev.infer.models.config.ModelConfig;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/**
+ * A Llama-family decoder on DJL's PyTorch engine (CPU). PyTorch does the dense work (GEMMs, norms, MLP);
+ * K/V cache writes and paged attention run in {@code kernels-jni} directly on PyTorch's tensor memory.
+ *
+ * <p>Precision: DJL 0.36's PyTorch JNI cannot create bfloat16 tensors (every call with that dtype aborts the
+ * process), so {@code bfloat16} here means bf16-rounded weights computed in fp32; {@code float16} is true fp16.
+ */
+public final class DjlEngine implements Engine {
+    private final NDManager manager;
+    private final ModelConfig config;
+    private final ModelInfo info;
+    private final DecoderWeights weights;
+    private final RotaryTables rotary;
+    private final AttentionKernels kernels;
+    private final DataType activationType;
+    private final float attentionScale;
+    private MemorySegment scratch = MemorySegment.NULL;
+
+    DjlEngine(NDManager manager, ModelInfo info, DecoderWeights weights, AttentionKernels kernels) {
+        this.manager = manager;
+        this.config = info.config();
+        this.info = info;
+        this.weights = weights;
+        this.kernels = kernels;
+        this.rotary = new RotaryTables(manager, config);
+        this.activationType = info.computeType() == ComputeType.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32;
+        this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
+    }
+
+    @Override
+    public ModelInfo info() {
+        return info;
+    }
+
+    private AttentionShape attentionShape(int blockSize) {
+        return new AttentionShape(config.numHeads(), config.numKvHeads(), config.headDim(), blockSize);
+    }
+
+    @Override
+    public long kvBytesPerBlock(int blockSize) {
+        return HostKvCache.bytesPerBlock(config.numLayers(), attentionShape(blockSize));
+    }
+
+    @Override
+    public KvCache allocateKv(int numBlocks, int blockSize) {
+        return new HostKvCache(config.numLayers(), numBlocks, attentionShape(blockSize), kernels);
+    }
+
+    @Override
+    public Logits forward(StepBatch batch, KvCache cache) {
+        if (!(cache instanceof HostKvCache kv)) {
+            throw new IllegalArgumentException("DJL CPU engine needs its own HostKvCache, got " + cache.getClass());
+        }
+        batch.validate(config.vocabSize(), config.maxPositionEmbeddings(), kv.numBlocks(), kv.blockSize());
+        int rows = batch.logitRows().length;
+        try (NDManager step = manager.newSubManager()) {
+            StepContext ctx = new StepContext(step, batch);
+            NDArray x = weights.embedTokens().get(step, new NDIndex("{}", ctx.longs(batch.tokenIds())));
+            for (int l = 0; l < weights.layers().size(); l++) {
+                x = decoderLayer(ctx, weights.layers().get(l), kv.layer(l), x);
+            }
+            if (rows == 0) {
+                return new Logits(0, config.vocabSize(), new float[0]);
+            }
+            NDArray last = x.get(step, new NDIndex("{}", ctx.longs(batch.logitRows())));
+            NDArray logits = linear(rmsNorm(last, weights.finalNorm()), weights.lmHead(), null);
+            return new Logits(rows, config.vocabSize(), logits.toType(DataType.FLOAT32, false).toFloatArray());
+        }
+    }
+
+    /** What every layer of one step shares: managers, rotary rows, the attention output buffer. */
+    private final class StepContext {
+        final NDManager step;
+        final StepBatch batch;
+        final AttentionBatch attention;
+        final NDArray[] cosSin;
+        final MemorySegment attentionOut;
+        final NDArray attentionOutArray;
+
+        StepContext(NDManager step, StepBatch batch) {
+            this.step = step;
+            this.batch = batch;
+            this.attention = batch.attention();
+            this.cosSin = rotary.forPositions(step, longs(batch.positions()), activationType);
+            int t = batch.numTokens();
+            this.attentionOut = attentionScratch(t);
+            // Aliases attentionOut: the kernels write each layer's result where PyTorch reads it.
+            this.attentionOutArray = step.create(attentionOut.asByteBuffer().order(ByteOrder.nativeOrder()),
+                    new Shape(t, config.qSize()), DataType.FLOAT32);
+        }
+
+        NDArray longs(int[] values) {
+            long[] out = new long[values.length];
+            for (int i = 0; i < values.length; i++) {
+                out[i] = values[i];
+            }
+            return step.create(out);
+        }
+    }
+
+    /**
+     * The attention output buffer, reused across steps (the kernels' threads write it, so it is not confined);
+     * it grows to the largest step seen and the old one is left to the garbage collector.
+     */
+    private MemorySegment attentionScratch(int tokens) {
+        long bytes = (long) tokens * config.qSize() * Float.BYTES;
+        if (scratch.byteSize() < bytes) {
+            scratch = Arena.ofAuto().allocate(Math.max(bytes, scratch.byteSize() * 2), 64);
+        }
+        return scratch.asSlice(0, bytes);
+    }
+
+    private NDArray decoderLayer(StepContext ctx, LayerWeights w, dev.infer.kernels.KvLayer cache, NDArray x) {
+        int t = ctx.batch.numTokens();
+        NDArray qkv = linear(rmsNorm(x, w.inputNorm()), w.qkv(), w.qkvBias());
+        NDList parts = qkv.split(new long[]{config.qSize(), config.qSize() + config.kvSize()}, 1);
+        NDArray q = parts.get(0).reshape(t, config.numHeads(), config.headDim());
+        NDArray k = parts.get(1).reshape(t, config.numKvHeads(), config.headDim());
+        if (config.qkNorm()) {
+            q = rmsNorm(q, w.qNorm());
+            k = rmsNorm(k, w.kNorm());
+        }
+        q = rotary.apply(q, ctx.cosSin);
+        k = rotary.apply(k, ctx.cosSin);
+        // Flattening copies the strided v slice into a dense tensor the kernel can read in place.
+        NDArray v = parts.get(2).reshape(-1);
+        kernels.writeKv(cache, hostFloats(k), hostFloats(v), ctx.batch.slotMapping());
+        kernels.pagedAttention(cache, ctx.attention, hostFloats(q), ctx.attentionOut, attentionScale);
+        NDArray attended = ctx.attentionOutArray.toType(activationType, false);
+        x = x.add(linear(attended, w.output(), null));
+        NDArray gateUp = linear(rmsNorm(x, w.postAttentionNorm()), w.gateUp(), null);
+        NDList gu = gateUp.split(2, 1);
+        NDArray act = Activation.swish(gu.get(0), 1f).mul(gu.get(1));
+        return x.add(linear(act, w.down(), null));
+    }
+
+    /** The fp32 host memory of a dense tensor (shared, not copied, when it already is dense fp32). */
+    private static MemorySegment hostFloats(NDArray a) {
+        NDArray f = a.toType(DataType.FLOAT32, false);
+        return MemorySegment.ofBuffer(f.toByteBuffer(true));
+    }
+
+    /** RMSNorm over the last axis, in fp32 as Hugging Face does, then scaled by the weight. */
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray f = x.toType(DataType.FLOAT32, false);
+        NDArray variance = f.square().mean(new int[]{-1}, true);
+        NDArray normed = f.div(variance.add(config.rmsNormEps()).sqrt());
+        return normed.toType(activationType, false).mul(weight);
+    }
+
+    private static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        return (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
+    }
+
+    @Override
+    public void close() {
+        if (kernels instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing kernels", e);
+            }
+        }
+        manager.close();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.infer.engines.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.infer.engines.ComputeType;
+import dev.infer.models.ModelFormatException;
+import dev.infer.models.config.ModelConfig;
+import dev.infer.models.weights.Tensor;
+import dev.infer.models.weights.WeightSource;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns checkpoint tensors into PyTorch tensors owned by the engine's manager, fusing q/k/v and gate/up. */
+final class DjlWeightLoader {
+    private final NDManager manager;
+    private final ComputeType type;
+    private final WeightSource source;
+
+    DjlWeightLoader(NDManager manager, ComputeType type, WeightSource source) {
+        this.manager = manager;
+        this.type = type;
+        this.source = source;
+    }
+
+    DecoderWeights load(ModelConfig config) {
+        String embedName = source.contains("model.embed_tokens.weight") ? "model.embed_tokens.weight" : "lm_head.weight";
+        NDArray embed = load(List.of(tensor(embedName)), config.vocabSize(), config.hiddenSize());
+        NDArray lmHead = source.contains("lm_head.weight") && !embedName.equals("lm_head.weight")
+                ? load(List.of(tensor("lm_head.weight")), config.vocabSize(), config.hiddenSize())
+                : embed;
+        List<LayerWeights> layers = new ArrayList<>();
+        for (int i = 0; i < config.numLayers(); i++) {
+            layers.add(loadLayer(config, "model.layers." + i + "."));
+        }
+        NDArray finalNorm = vector("model.norm.weight", config.hiddenSize());
+        return new DecoderWeights(embed, layers, finalNorm, lmHead);
+    }
+
+    private LayerWeights loadLayer(ModelConfig c, String p) {
+        int h = c.hiddenSize();
+        int qkvRows = c.qSize() + 2 * c.kvSize();
+        NDArray qkv = load(List.of(tensor(p + "self_attn.q_proj.weight"), tensor(p + "self_attn.k_proj.weight"),
+                tensor(p + "self_attn.v_proj.weight")), qkvRows, h);
+        NDArray qkvBias = c.qkvBias()
+                ? load(List.of(tensor(p + "self_attn.q_proj.bias"), tensor(p + "self_attn.k_proj.bias"),
+                        tensor(p + "self_attn.v_proj.bias")), qkvRows)
+                : null;
+        NDArray qNorm = c.qkNorm() ? vector(p + "self_attn.q_norm.weight", c.headDim()) : null;
+        NDArray kNorm = c.qkNorm() ? vector(p + "self_attn.k_norm.weight", c.headDim()) : null;
+        NDArray gateUp = load(List.of(tensor(p + "mlp.gate_proj.weight"), tensor(p + "mlp.up_proj.weight")),
+                2L * c.intermediateSize(), h);
+        return new LayerWeights(
+                vector(p + "input_layernorm.weight", h), qkv, qkvBias, qNorm, kNorm,
+                load(List.of(tensor(p + "self_attn.o_proj.weight")), h, c.qSize()),
+                vector(p + "post_attention_layernorm.weight", h), gateUp,
+                load(List.of(tensor(p + "mlp.down_proj.weight")), h, c.intermediateSize()));
+    }
+
+    private Tensor tensor(String name) {
+        if (!source.contains(name)) {
+            throw new ModelFormatException("weights: missing tensor " + name);
+        }
+        return source.get(name);
+    }
+
+    private NDArray vector(String name, long size) {
+        return load(List.of(tensor(name)), size);
+    }
+
+    /** Concatenates the tensors along their first axis into one engine tensor of the given shape. */
+    private NDArray load(List<Tensor> parts, long... shape) {
+        long total = 1;
+        for (long d : shape) {
+            total *= d;
+        }
+        long have = parts.stream().mapToLong(Tensor::elementCount).sum();
+        if (have != total) {
+            throw new ModelFormatException("weights: " + parts + " hold " + have + " values, the config needs "
+                    + new Shape(shape) + " = " + total);
+        }
+        try (Arena arena = Arena.ofShared(); NDManager staging = manager.newSubManager()) {
+            MemorySegment fp32 = arena.allocate(total * Float.BYTES, 64);
+            long offset = 0;
+            for (Tensor t : parts) {
+                WeightConversion.toFloat32(t, fp32, offset, type);
+                offset += t.elementCount();
+            }
+            // The staging array aliases the arena; the copy below is owned by PyTorch and outlives both.
+            NDArray aliased = staging.create(fp32.asByteBuffer().order(ByteOrder.nativeOrder()), new Shape(shape),
+                    DataType.FLOAT32);
+            // toType(FLOAT32, copy=true) on an fp32 tensor returns the same tensor (checked), so clone explicitly.
+            NDArray owned = type == ComputeType.FLOAT16 ? aliased.toType(DataType.FLOAT16, false) : aliased.duplicate();
+            owned.attach(manager);
+            return owned;
+        }
+    }
+}

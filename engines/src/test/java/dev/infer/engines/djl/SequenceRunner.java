@@ -1,0 +1,86 @@
+package dev.infer.engines.djl;
+
+import dev.infer.engines.Engine;
+import dev.infer.engines.KvCache;
+import dev.infer.engines.Logits;
+import dev.infer.engines.StepBatch;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Test helper: runs sequences through an engine with hand-made block tables (each sequence gets its own
+ * run of blocks), the way the scheduler will, so tests can compare single and mixed steps.
+ */
+final class SequenceRunner {
+    private final Engine engine;
+    private final KvCache cache;
+    private final int blockSize;
+
+    SequenceRunner(Engine engine, KvCache cache) {
+        this.engine = engine;
+        this.cache = cache;
+        this.blockSize = cache.blockSize();
+    }
+
+    /** A sequence that owns the given blocks and has {@code cached} tokens already in the cache. */
+    record Seq(int[] blockTable, int cached, int[] newTokens) {
+    }
+
+    /** One step over several sequences; returns the logits of each sequence's last new token. */
+    Logits step(List<Seq> seqs) {
+        List<Integer> tokens = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        List<Integer> slots = new ArrayList<>();
+        int[] queryStart = new int[seqs.size() + 1];
+        int[] contextLens = new int[seqs.size()];
+        int[][] tables = new int[seqs.size()][];
+        int[] logitRows = new int[seqs.size()];
+        for (int s = 0; s < seqs.size(); s++) {
+            Seq seq = seqs.get(s);
+            for (int j = 0; j < seq.newTokens().length; j++) {
+                int pos = seq.cached() + j;
+                tokens.add(seq.newTokens()[j]);
+                positions.add(pos);
+                slots.add(seq.blockTable()[pos / blockSize] * blockSize + pos % blockSize);
+            }
+            queryStart[s + 1] = tokens.size();
+            contextLens[s] = seq.cached() + seq.newTokens().length;
+            tables[s] = seq.blockTable();
+            logitRows[s] = tokens.size() - 1;
+        }
+        return engine.forward(new StepBatch(ints(tokens), ints(positions), queryStart, contextLens, tables,
+                ints(slots), logitRows), cache);
+    }
+
+    /** Greedy decoding of one sequence: prefill the prompt, then one token per step. */
+    GreedyResult greedy(int[] prompt, int maxNewTokens, int[] blockTable) {
+        Logits first = step(List.of(new Seq(blockTable, 0, prompt)));
+        List<Integer> out = new ArrayList<>();
+        int next = first.argmax(0);
+        out.add(next);
+        int cached = prompt.length;
+        while (out.size() < maxNewTokens) {
+            Logits l = step(List.of(new Seq(blockTable, cached, new int[]{next})));
+            cached++;
+            next = l.argmax(0);
+            out.add(next);
+        }
+        return new GreedyResult(first.row(0), ints(out));
+    }
+
+    record GreedyResult(float[] firstLogits, int[] tokens) {
+    }
+
+    static int[] ints(List<Integer> list) {
+        return list.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    static int[] blocks(int from, int count) {
+        int[] table = new int[count];
+        for (int i = 0; i < count; i++) {
+            table[i] = from + i;
+        }
+        return table;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.infer.models.config;
+
+/**
+ * Rotary embedding frequencies as Hugging Face computes them (in float32), including the {@code linear} and
+ * Llama 3.1 {@code llama3} scalings. Engines build their cos/sin tables from these.
+ */
+public final class RotaryFrequencies {
+    private RotaryFrequencies() {
+    }
+
+    /** {@code headDim / 2} inverse frequencies. */
+    public static float[] inverseFrequencies(ModelConfig config) {
+        int dim = config.headDim();
+        float[] inv = new float[dim / 2];
+        for (int i = 0; i < inv.length; i++) {
+            float exponent = (float) (2 * i) / dim;
+            inv[i] = (float) (1.0 / Math.pow(config.ropeTheta(), exponent));
+        }
+        RopeScaling scaling = config.ropeScaling();
+        return switch (scaling.type()) {
+            case "linear" -> divide(inv, (float) scaling.factor());
+            case "llama3" -> llama3(inv, scaling);
+            default -> inv;
+        };
+    }
+
+    private static float[] divide(float[] inv, float factor) {
+        for (int i = 0; i < inv.length; i++) {
+            inv[i] /= factor;
+        }
+        return inv;
+    }
+
+    /** Long wavelengths are slowed by {@code factor}, short ones kept, the band between blended smoothly. */
+    private static float[] llama3(float[] inv, RopeScaling s) {
+        double oldContext = s.originalMaxPositionEmbeddings();
+        double lowFreqWavelen = oldContext / s.lowFreqFactor();
+        double highFreqWavelen = oldContext / s.highFreqFactor();
+        for (int i = 0; i < inv.length; i++) {
+            double wavelen = 2 * Math.PI / inv[i];
+            if (wavelen > lowFreqWavelen) {
+                inv[i] = (float) (inv[i] / s.factor());
+            } else if (wavelen >= highFreqWavelen) {
+                double smooth = (oldContext / wavelen - s.lowFreqFactor()) / (s.highFreqFactor() - s.lowFreqFactor());
+                inv[i] = (float) ((1 - smooth) * inv[i] / s.factor() + smooth * inv[i]);
+            }
+        }
+        return inv;
+    }
+}
