@@ -1,0 +1,103 @@
+package dev.infer.batching;
+
+import dev.infer.engines.Engine;
+import dev.infer.engines.KvCache;
+import dev.infer.engines.Logits;
+import dev.infer.engines.StepBatch;
+
+import java.util.Arrays;
+import java.util.function.IntConsumer;
+
+/**
+ * Generates for one sequence at a time over a KV cache it has to itself: the prompt in chunks of at most
+ * {@code maxChunkTokens} (so a long prompt never needs one huge step), then one decode step per token. This is
+ * the single-request path of the {@code generate} command; the continuous-batching loop drives the same
+ * engine steps for many sequences at once.
+ */
+public final class SequenceGenerator {
+    private final Engine engine;
+    private final KvCache cache;
+    private final int maxChunkTokens;
+
+    public SequenceGenerator(Engine engine, KvCache cache, int maxChunkTokens) {
+        if (maxChunkTokens <= 0) {
+            throw new IllegalArgumentException("maxChunkTokens must be > 0, got " + maxChunkTokens);
+        }
+        this.engine = engine;
+        this.cache = cache;
+        this.maxChunkTokens = maxChunkTokens;
+    }
+
+    /** Runs to a stop token or max_tokens, handing each new token to {@code onToken} as it is sampled. */
+    public GenerationResult generate(int[] prompt, SamplingParams params, IntConsumer onToken) {
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("prompt: at least one token is needed");
+        }
+        int contextLimit = engine.info().config().maxPositionEmbeddings();
+        int total = prompt.length + params.maxTokens();
+        if (total > contextLimit) {
+            throw new IllegalArgumentException("prompt (" + prompt.length + " tokens) + max_tokens ("
+                    + params.maxTokens() + ") exceeds the model's context length of " + contextLimit);
+        }
+        int[] blockTable = blockTable(total);
+        Sampler sampler = new Sampler(params);
+        long start = System.nanoTime();
+        float[] logits = prefill(prompt, blockTable);
+        long prefillDone = System.nanoTime();
+        int[] out = new int[params.maxTokens()];
+        int n = 0;
+        FinishReason reason = FinishReason.LENGTH;
+        while (true) {
+            int next = sampler.sample(logits);
+            out[n++] = next;
+            onToken.accept(next);
+            if (params.stopTokenIds().contains(next)) {
+                reason = FinishReason.STOP;
+                break;
+            }
+            if (n == params.maxTokens()) {
+                break;
+            }
+            logits = step(new int[]{next}, prompt.length + n - 1, blockTable, true);
+        }
+        return new GenerationResult(prompt.clone(), Arrays.copyOf(out, n), reason, prefillDone - start,
+                System.nanoTime() - prefillDone);
+    }
+
+    private int[] blockTable(int tokens) {
+        int blocks = (tokens + cache.blockSize() - 1) / cache.blockSize();
+        if (blocks > cache.numBlocks()) {
+            throw new IllegalArgumentException(tokens + " tokens need " + blocks + " KV blocks; the cache has "
+                    + cache.numBlocks());
+        }
+        int[] table = new int[blocks];
+        Arrays.setAll(table, i -> i);
+        return table;
+    }
+
+    private float[] prefill(int[] prompt, int[] blockTable) {
+        float[] logits = null;
+        for (int from = 0; from < prompt.length; from += maxChunkTokens) {
+            int to = Math.min(prompt.length, from + maxChunkTokens);
+            logits = step(Arrays.copyOfRange(prompt, from, to), from, blockTable, to == prompt.length);
+        }
+        return logits;
+    }
+
+    /** One engine step for {@code tokens} placed at positions {@code cached..}; logits of the last one if asked. */
+    private float[] step(int[] tokens, int cached, int[] blockTable, boolean wantLogits) {
+        int t = tokens.length;
+        int bs = cache.blockSize();
+        int[] positions = new int[t];
+        int[] slots = new int[t];
+        for (int j = 0; j < t; j++) {
+            int pos = cached + j;
+            positions[j] = pos;
+            slots[j] = blockTable[pos / bs] * bs + pos % bs;
+        }
+        StepBatch batch = new StepBatch(tokens, positions, new int[]{0, t}, new int[]{cached + t},
+                new int[][]{blockTable}, slots, wantLogits ? new int[]{t - 1} : new int[0]);
+        Logits logits = engine.forward(batch, cache);
+        return wantLogits ? logits.row(0) : null;
+    }
+}
