@@ -1,6 +1,8 @@
 package dev.infer.engines.djl;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -22,10 +24,18 @@ final class DjlWeightLoader {
     private final ComputeType type;
     private final WeightSource source;
 
+    private final long sliceBytes;
+
     DjlWeightLoader(NDManager manager, ComputeType type, WeightSource source) {
+        this(manager, type, source, SLICE_BYTES);
+    }
+
+    /** {@code sliceBytes}: how much is handed to PyTorch at once (tests use small values). */
+    DjlWeightLoader(NDManager manager, ComputeType type, WeightSource source, long sliceBytes) {
         this.manager = manager;
         this.type = type;
         this.source = source;
+        this.sliceBytes = sliceBytes;
     }
 
     DecoderWeights load(ModelConfig config) {
@@ -73,6 +83,31 @@ final class DjlWeightLoader {
         return load(List.of(tensor(name)), size);
     }
 
+    /** Largest slice handed to PyTorch at once: a ByteBuffer cannot exceed 2 GiB. */
+    private static final long SLICE_BYTES = 1L << 30;
+
+    /**
+     * Copies the staged fp32 values into a tensor PyTorch owns (so the staging memory can go), in slices of
+     * rows below 2 GiB for tensors as large as an 8B model's embedding.
+     */
+    private NDArray toEngineTensor(NDManager staging, MemorySegment fp32, long[] shape) {
+        long rows = shape[0];
+        long rowBytes = fp32.byteSize() / rows;
+        long rowsPerSlice = Math.max(1, sliceBytes / rowBytes);
+        NDList slices = new NDList();
+        for (long first = 0; first < rows; first += rowsPerSlice) {
+            long n = Math.min(rowsPerSlice, rows - first);
+            long[] sliceShape = shape.clone();
+            sliceShape[0] = n;
+            // Aliases the staging memory; the copy below is what the engine keeps.
+            slices.add(staging.create(fp32.asSlice(first * rowBytes, n * rowBytes).asByteBuffer()
+                    .order(ByteOrder.nativeOrder()), new Shape(sliceShape), DataType.FLOAT32));
+        }
+        // toType(FLOAT32, copy=true) on an fp32 tensor returns the same tensor (checked), so copy explicitly.
+        NDArray copy = slices.size() == 1 ? slices.singletonOrThrow().duplicate() : NDArrays.concat(slices, 0);
+        return type == ComputeType.FLOAT16 ? copy.toType(DataType.FLOAT16, false) : copy;
+    }
+
     /** Concatenates the tensors along their first axis into one engine tensor of the given shape. */
     private NDArray load(List<Tensor> parts, long... shape) {
         long total = 1;
@@ -91,11 +126,7 @@ final class DjlWeightLoader {
                 WeightConversion.toFloat32(t, fp32, offset, type);
                 offset += t.elementCount();
             }
-            // The staging array aliases the arena; the copy below is owned by PyTorch and outlives both.
-            NDArray aliased = staging.create(fp32.asByteBuffer().order(ByteOrder.nativeOrder()), new Shape(shape),
-                    DataType.FLOAT32);
-            // toType(FLOAT32, copy=true) on an fp32 tensor returns the same tensor (checked), so clone explicitly.
-            NDArray owned = type == ComputeType.FLOAT16 ? aliased.toType(DataType.FLOAT16, false) : aliased.duplicate();
+            NDArray owned = toEngineTensor(staging, fp32, shape);
             owned.attach(manager);
             return owned;
         }
