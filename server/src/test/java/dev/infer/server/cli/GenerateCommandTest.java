@@ -1,0 +1,98 @@
+package dev.infer.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.infer.models.testing.SharedModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The {@code generate} command end to end: real model files, real engine, captured output. */
+class GenerateCommandTest {
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void jsonOutputHasTheReferenceGreedyIdsOnTinyStories() throws IOException {
+        Path dir = SharedModels.model("tinystories-656k");
+        JsonNode reference = new ObjectMapper().readTree(dir.resolve("REFERENCE_GREEDY.json").toFile());
+        JsonNode c = null;
+        for (JsonNode each : reference.get("cases")) {
+            if (each.get("prompt").asText().equals("Once upon a time")) {
+                c = each;
+            }
+        }
+        assertThat(c).as("reference case 'Once upon a time'").isNotNull();
+        int maxTokens = c.get("greedy_ids").size();
+        Run r = run("generate", "--model", dir.toString(), "--prompt", "Once upon a time", "--max-tokens",
+                Integer.toString(maxTokens), "--temperature", "0", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertThat(json.get("prompt_token_ids")).isEqualTo(c.get("input_ids"));
+        assertThat(json.get("token_ids")).isEqualTo(c.get("greedy_ids"));
+        assertThat(json.get("finish_reason").asText()).isEqualTo("length");
+        assertThat(json.get("text").asText()).isNotBlank().doesNotContain("\uFFFD");
+    }
+
+    @Test
+    void plainOutputStreamsTheText() {
+        Path dir = SharedModels.model("tinystories-656k");
+        Run r = run("generate", "--model", dir.toString(), "--prompt", "Once upon a time", "--max-tokens", "12",
+                "--temperature", "0");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith(", a little girl named Lily");
+        assertThat(r.err()).contains("6 prompt tokens").contains("12 generated");
+    }
+
+    @Test
+    void demoNeedsNoFilesAndSaysItsTextIsRandom() {
+        Run r = run("generate", "--prompt", "Hello", "--max-tokens", "5", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("random");
+        Run chat = run("generate", "--chat", "--system", "Be brief.", "--prompt", "Hello", "--max-tokens", "3");
+        assertThat(chat.exitCode()).as(chat.err()).isZero();
+    }
+
+    @Test
+    void badInputIsOneClearErrorLine(@TempDir Path empty) throws IOException {
+        Path tiny = SharedModels.model("tinystories-656k");
+        List<String[]> cases = new ArrayList<>();
+        cases.add(new String[]{"--model", tiny.toString(), "--prompt", "x", "--max-tokens", "0"});
+        cases.add(new String[]{"--model", empty.toString(), "--prompt", "x"});
+        cases.add(new String[]{"--model", tiny.toString(), "--prompt", "x", "--device", "cuda:0"});
+        cases.add(new String[]{"--model", tiny.toString(), "--prompt", "x", "--engine", "onnxruntime"});
+        cases.add(new String[]{"--model", tiny.toString(), "--prompt", "x", "--chat"});
+        cases.add(new String[]{"--model", tiny.toString(), "--prompt", "x", "--max-tokens", "600"});
+        cases.add(new String[]{"--model", tiny.toString(), "--prompt", "x", "--dtype", "int3"});
+        String[] expected = {"--max-tokens", "config.json", "cuda:0", "onnxruntime", "chat template",
+                "context length of 512", "int3"};
+        for (int i = 0; i < cases.size(); i++) {
+            String[] args = new String[cases.get(i).length + 1];
+            args[0] = "generate";
+            System.arraycopy(cases.get(i), 0, args, 1, cases.get(i).length);
+            Run r = run(args);
+            assertThat(r.exitCode()).as("case %d: %s", i, r.err()).isEqualTo(1);
+            assertThat(r.err()).as("case %d", i).contains("error: ").contains(expected[i]).doesNotContain("\tat ");
+        }
+        Files.writeString(empty.resolve("config.json"), "{\"model_type\": \"gpt2\"}");
+        Run unknown = run("generate", "--model", empty.toString(), "--prompt", "x");
+        assertThat(unknown.err()).contains("model_type").contains("gpt2");
+    }
+}
