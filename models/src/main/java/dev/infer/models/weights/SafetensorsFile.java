@@ -13,8 +13,8 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -88,10 +88,9 @@ public final class SafetensorsFile implements WeightSource {
             throw corrupt(path, "header is not a JSON object");
         }
         Map<String, Entry> entries = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : root.properties()) {
             if (field.getKey().equals("__metadata__")) {
-                field.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+                field.getValue().properties().forEach(m -> metadata.put(m.getKey(), m.getValue().asText()));
                 continue;
             }
             entries.put(field.getKey(), parseEntry(path, field.getKey(), field.getValue(), dataBytes));
@@ -109,18 +108,51 @@ public final class SafetensorsFile implements WeightSource {
         }
         long[] dims = new long[shape.size()];
         for (int i = 0; i < dims.length; i++) {
-            if (!shape.get(i).canConvertToLong() || shape.get(i).longValue() < 0) {
+            dims[i] = nonNegativeLong(shape.get(i));
+            if (dims[i] < 0) {
                 throw corrupt(path, "tensor " + name + ": bad shape " + shape);
             }
-            dims[i] = shape.get(i).longValue();
         }
-        long begin = offsets.get(0).asLong(-1);
-        long end = offsets.get(1).asLong(-1);
+        long begin = nonNegativeLong(offsets.get(0));
+        long end = nonNegativeLong(offsets.get(1));
         if (begin < 0 || end < begin || end > dataBytes) {
-            throw corrupt(path, "tensor " + name + ": data_offsets [" + begin + ", " + end + "] outside the "
+            throw corrupt(path, "tensor " + name + ": data_offsets " + offsets + " outside the "
                     + dataBytes + " data bytes (truncated file?)");
         }
+        // Sizes are checked here for every dtype we can read, so a bad header fails at open, not mid-load;
+        // a tensor of a dtype we cannot read (I64, F8, ...) only fails if someone asks for it.
+        DType known = knownDType(dtype.asText());
+        if (known != null) {
+            long expected = byteSize(path, name, dims, known);
+            if (end - begin != expected) {
+                throw corrupt(path, "tensor " + name + " holds " + (end - begin) + " bytes, its shape "
+                        + shape + " and dtype " + dtype.asText() + " need " + expected);
+            }
+        }
         return new Entry(dtype.asText(), dims, begin, end);
+    }
+
+    /** The value of an integral JSON number that fits a long and is not negative, else -1. */
+    private static long nonNegativeLong(JsonNode n) {
+        return n != null && n.isIntegralNumber() && n.canConvertToLong() && n.longValue() >= 0 ? n.longValue() : -1;
+    }
+
+    private static DType knownDType(String name) {
+        for (DType t : DType.values()) {
+            if (t.safetensorsName().equals(name)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static long byteSize(Path path, String name, long[] shape, DType dtype) {
+        try {
+            return Math.multiplyExact(Tensor.elementCount(shape), dtype.bytes());
+        } catch (ArithmeticException e) {
+            throw corrupt(path, "tensor " + name + ": shape " + Arrays.toString(shape)
+                    + " overflows a 64-bit size");
+        }
     }
 
     private static ModelFormatException corrupt(Path path, String what) {
@@ -157,7 +189,7 @@ public final class SafetensorsFile implements WeightSource {
         } catch (IllegalArgumentException ex) {
             throw new ModelFormatException(path + ": tensor " + name + ": " + ex.getMessage(), ex);
         }
-        long expected = Tensor.elementCount(e.shape()) * dtype.bytes();
+        long expected = byteSize(path, name, e.shape(), dtype);
         if (e.end() - e.begin() != expected) {
             throw corrupt(path, "tensor " + name + " holds " + (e.end() - e.begin()) + " bytes, its shape and dtype need "
                     + expected);

@@ -22,10 +22,12 @@ public final class SafetensorsWeights implements WeightSource {
     public static final String SINGLE_FILE = "model.safetensors";
     public static final String INDEX_FILE = "model.safetensors.index.json";
 
+    private final Path modelDir;
     private final List<SafetensorsFile> files;
     private final Map<String, SafetensorsFile> byName;
 
-    private SafetensorsWeights(List<SafetensorsFile> files, Map<String, SafetensorsFile> byName) {
+    private SafetensorsWeights(Path modelDir, List<SafetensorsFile> files, Map<String, SafetensorsFile> byName) {
+        this.modelDir = modelDir;
         this.files = files;
         this.byName = byName;
     }
@@ -47,7 +49,7 @@ public final class SafetensorsWeights implements WeightSource {
         SafetensorsFile file = SafetensorsFile.open(single);
         Map<String, SafetensorsFile> byName = new LinkedHashMap<>();
         file.names().forEach(n -> byName.put(n, file));
-        return new SafetensorsWeights(List.of(file), byName);
+        return new SafetensorsWeights(modelDir, List.of(file), byName);
     }
 
     private static SafetensorsWeights openSharded(Path modelDir, Path index) {
@@ -57,8 +59,9 @@ public final class SafetensorsWeights implements WeightSource {
         try {
             for (Map.Entry<String, String> e : weightMap.entrySet()) {
                 String shardName = e.getValue();
-                Path shardPath = modelDir.resolve(shardName).normalize();
-                if (!shardPath.startsWith(modelDir.normalize())) {
+                // Absolute paths: a relative modelDir such as "." normalizes to "", which every path starts with.
+                Path shardPath = modelDir.toAbsolutePath().resolve(shardName).normalize();
+                if (!shardPath.startsWith(modelDir.toAbsolutePath().normalize())) {
                     throw new ModelFormatException(index + ": weight_map entry " + e.getKey()
                             + " points outside the model directory: " + shardName);
                 }
@@ -81,7 +84,7 @@ public final class SafetensorsWeights implements WeightSource {
             shards.values().forEach(SafetensorsFile::close);
             throw ex;
         }
-        return new SafetensorsWeights(new ArrayList<>(shards.values()), byName);
+        return new SafetensorsWeights(modelDir, new ArrayList<>(shards.values()), byName);
     }
 
     private static Map<String, String> readWeightMap(Path index) {
@@ -96,7 +99,7 @@ public final class SafetensorsWeights implements WeightSource {
             throw new ModelFormatException(index + ": missing object field weight_map");
         }
         Map<String, String> result = new LinkedHashMap<>();
-        map.fields().forEachRemaining(f -> {
+        map.properties().forEach(f -> {
             if (!f.getValue().isTextual()) {
                 throw new ModelFormatException(index + ": weight_map." + f.getKey() + " must be a file name");
             }
@@ -119,7 +122,7 @@ public final class SafetensorsWeights implements WeightSource {
     public Tensor get(String name) {
         SafetensorsFile file = byName.get(name);
         if (file == null) {
-            throw new ModelFormatException("weights: no tensor named " + name);
+            throw new ModelFormatException(modelDir + ": the safetensors weights hold no tensor named " + name);
         }
         return file.get(name);
     }
