@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.infer.engines.ComputeType;
 import dev.infer.models.ModelFormatException;
 import dev.infer.models.config.ModelConfig;
+import dev.infer.models.weights.ModelWeights;
 import dev.infer.models.weights.Tensor;
 import dev.infer.models.weights.WeightSource;
 
@@ -39,11 +40,12 @@ final class DjlWeightLoader {
     }
 
     DecoderWeights load(ModelConfig config) {
-        String embedName = source.contains("model.embed_tokens.weight") ? "model.embed_tokens.weight" : "lm_head.weight";
-        NDArray embed = load(List.of(tensor(embedName)), config.vocabSize(), config.hiddenSize());
-        NDArray lmHead = source.contains("lm_head.weight") && !embedName.equals("lm_head.weight")
-                ? load(List.of(tensor("lm_head.weight")), config.vocabSize(), config.hiddenSize())
-                : embed;
+        ModelWeights checkpoint = ModelWeights.of(source);
+        checkpoint.validate(config);
+        NDArray embed = load(List.of(checkpoint.embedTokens()), config.vocabSize(), config.hiddenSize());
+        NDArray lmHead = checkpoint.sharesEmbedding()
+                ? embed
+                : load(List.of(checkpoint.lmHead()), config.vocabSize(), config.hiddenSize());
         List<LayerWeights> layers = new ArrayList<>();
         for (int i = 0; i < config.numLayers(); i++) {
             layers.add(loadLayer(config, "model.layers." + i + "."));
@@ -72,10 +74,8 @@ final class DjlWeightLoader {
                 load(List.of(tensor(p + "mlp.down_proj.weight")), h, c.intermediateSize()));
     }
 
+    /** Present with the right shape: {@link ModelWeights#validate} ran before anything was loaded. */
     private Tensor tensor(String name) {
-        if (!source.contains(name)) {
-            throw new ModelFormatException("weights: missing tensor " + name);
-        }
         return source.get(name);
     }
 

@@ -61,7 +61,7 @@ public final class ModelConfigParser {
                 kvHeads,
                 headDim,
                 requiredInt(root, "vocab_size"),
-                optionalInt(root, "max_position_embeddings", 2048),
+                servedContext(root, arch),
                 optionalDouble(root, "rms_norm_eps", 1e-6),
                 ropeTheta(root),
                 ropeScaling(root.get("rope_scaling")),
@@ -70,6 +70,20 @@ public final class ModelConfigParser {
                 text(root, "torch_dtype", text(root, "dtype", "float32")),
                 root.hasNonNull("bos_token_id") ? requiredInt(root, "bos_token_id") : null,
                 tokenIds(root.get("eos_token_id"), "eos_token_id"));
+    }
+
+    /**
+     * The context we serve. Sliding-window attention (Mistral v0.1: {@code sliding_window} 4096 under 32k positions)
+     * is not implemented, so such models are served only up to the window, where full attention is exact.
+     * Qwen configs carry a {@code sliding_window} too but switch it off with {@code use_sliding_window: false}.
+     */
+    private static int servedContext(JsonNode root, Architecture arch) {
+        int maxPositions = optionalInt(root, "max_position_embeddings", 2048);
+        boolean windowOn = optionalBoolean(root, "use_sliding_window", arch == Architecture.MISTRAL);
+        if (windowOn && root.hasNonNull("sliding_window")) {
+            return Math.min(maxPositions, requiredInt(root, "sliding_window"));
+        }
+        return maxPositions;
     }
 
     private static double ropeTheta(JsonNode root) {

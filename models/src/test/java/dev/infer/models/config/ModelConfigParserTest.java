@@ -108,6 +108,18 @@ class ModelConfigParserTest {
         assertThat(c.tieWordEmbeddings()).isFalse();
         assertThat(c.qkvBias()).isFalse();
         assertThat(c.eosTokenIds()).containsExactly(2);
+        assertThat(c.maxPositionEmbeddings()).isEqualTo(32768);
+    }
+
+    @Test
+    void aSlidingWindowWeDoNotImplementCapsTheServedContext() {
+        String v01 = """
+                {"model_type": "mistral", "hidden_size": 4096, "intermediate_size": 14336, "num_hidden_layers": 32,
+                 "num_attention_heads": 32, "num_key_value_heads": 8, "vocab_size": 32000,
+                 "max_position_embeddings": 32768, "sliding_window": 4096}""";
+        assertThat(ModelConfigParser.parse(v01).maxPositionEmbeddings()).isEqualTo(4096);
+        String qwenOff = v01.replace("\"mistral\"", "\"qwen2\"").replace("4096}", "4096, \"use_sliding_window\": false}");
+        assertThat(ModelConfigParser.parse(qwenOff).maxPositionEmbeddings()).isEqualTo(32768);
     }
 
     @Test
