@@ -1,5 +1,7 @@
 package dev.infer.kernels;
 
+import java.lang.foreign.MemorySegment;
+
 /** Byte offsets into a {@link KvLayer}'s segments and the engine's row-major token tensors. */
 final class KvLayout {
     private KvLayout() {
@@ -18,6 +20,31 @@ final class KvLayout {
     /** Byte offset of (token, head) in a {@code [tokens][heads][headDim]} tensor. */
     static long tokenHeadOffset(int token, int heads, int head, int headDim) {
         return ((long) token * heads + head) * headDim * Float.BYTES;
+    }
+
+    /**
+     * Plain memory copies shared by every host implementation: new K/V rows into their slots, and whole
+     * blocks for copy-on-write. Both validate first.
+     */
+    static void writeRows(KvLayer layer, MemorySegment newKeys, MemorySegment newValues, int[] slotMapping) {
+        long rowBytes = (long) layer.shape().kvRowFloats() * Float.BYTES;
+        checkSlots(layer, slotMapping, rowBytes, newKeys.byteSize(), newValues.byteSize());
+        for (int t = 0; t < slotMapping.length; t++) {
+            if (slotMapping[t] >= 0) {
+                long dst = slotMapping[t] * rowBytes;
+                MemorySegment.copy(newKeys, t * rowBytes, layer.keys(), dst, rowBytes);
+                MemorySegment.copy(newValues, t * rowBytes, layer.values(), dst, rowBytes);
+            }
+        }
+    }
+
+    static void copyBlocks(KvLayer layer, int[] src, int[] dst) {
+        checkBlocks(layer, src, dst);
+        long blockBytes = layer.shape().blockFloats() * Float.BYTES;
+        for (int i = 0; i < src.length; i++) {
+            MemorySegment.copy(layer.keys(), src[i] * blockBytes, layer.keys(), dst[i] * blockBytes, blockBytes);
+            MemorySegment.copy(layer.values(), src[i] * blockBytes, layer.values(), dst[i] * blockBytes, blockBytes);
+        }
     }
 
     static void checkSlots(KvLayer layer, int[] slotMapping, long tokenBytes, long keyBytes, long valueBytes) {

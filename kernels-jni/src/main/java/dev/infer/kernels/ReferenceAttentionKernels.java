@@ -17,16 +17,7 @@ public final class ReferenceAttentionKernels implements AttentionKernels {
 
     @Override
     public void writeKv(KvLayer layer, MemorySegment newKeys, MemorySegment newValues, int[] slotMapping) {
-        long rowBytes = (long) layer.shape().kvRowFloats() * Float.BYTES;
-        KvLayout.checkSlots(layer, slotMapping, rowBytes, newKeys.byteSize(), newValues.byteSize());
-        for (int t = 0; t < slotMapping.length; t++) {
-            if (slotMapping[t] < 0) {
-                continue;
-            }
-            long dst = slotMapping[t] * rowBytes;
-            MemorySegment.copy(newKeys, t * rowBytes, layer.keys(), dst, rowBytes);
-            MemorySegment.copy(newValues, t * rowBytes, layer.values(), dst, rowBytes);
-        }
+        KvLayout.writeRows(layer, newKeys, newValues, slotMapping);
     }
 
     @Override
@@ -34,7 +25,6 @@ public final class ReferenceAttentionKernels implements AttentionKernels {
                                float scale) {
         KvLayout.checkQueries(layer, batch, queries.byteSize(), out.byteSize());
         AttentionShape shape = layer.shape();
-        int d = shape.headDim();
         for (int s = 0; s < batch.numSeqs(); s++) {
             int qLen = batch.queryLen(s);
             int ctx = batch.contextLens()[s];
@@ -84,11 +74,6 @@ public final class ReferenceAttentionKernels implements AttentionKernels {
 
     @Override
     public void copyBlocks(KvLayer layer, int[] src, int[] dst) {
-        KvLayout.checkBlocks(layer, src, dst);
-        long blockBytes = layer.shape().blockFloats() * Float.BYTES;
-        for (int i = 0; i < src.length; i++) {
-            MemorySegment.copy(layer.keys(), src[i] * blockBytes, layer.keys(), dst[i] * blockBytes, blockBytes);
-            MemorySegment.copy(layer.values(), src[i] * blockBytes, layer.values(), dst[i] * blockBytes, blockBytes);
-        }
+        KvLayout.copyBlocks(layer, src, dst);
     }
 }

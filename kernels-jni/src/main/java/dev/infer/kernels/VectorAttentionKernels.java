@@ -37,25 +37,12 @@ public final class VectorAttentionKernels implements AttentionKernels, AutoClose
 
     @Override
     public void writeKv(KvLayer layer, MemorySegment newKeys, MemorySegment newValues, int[] slotMapping) {
-        long rowBytes = (long) layer.shape().kvRowFloats() * Float.BYTES;
-        KvLayout.checkSlots(layer, slotMapping, rowBytes, newKeys.byteSize(), newValues.byteSize());
-        for (int t = 0; t < slotMapping.length; t++) {
-            if (slotMapping[t] >= 0) {
-                long dst = slotMapping[t] * rowBytes;
-                MemorySegment.copy(newKeys, t * rowBytes, layer.keys(), dst, rowBytes);
-                MemorySegment.copy(newValues, t * rowBytes, layer.values(), dst, rowBytes);
-            }
-        }
+        KvLayout.writeRows(layer, newKeys, newValues, slotMapping);
     }
 
     @Override
     public void copyBlocks(KvLayer layer, int[] src, int[] dst) {
-        KvLayout.checkBlocks(layer, src, dst);
-        long blockBytes = layer.shape().blockFloats() * Float.BYTES;
-        for (int i = 0; i < src.length; i++) {
-            MemorySegment.copy(layer.keys(), src[i] * blockBytes, layer.keys(), dst[i] * blockBytes, blockBytes);
-            MemorySegment.copy(layer.values(), src[i] * blockBytes, layer.values(), dst[i] * blockBytes, blockBytes);
-        }
+        KvLayout.copyBlocks(layer, src, dst);
     }
 
     @Override
