@@ -18,6 +18,7 @@ import dev.infer.engines.kv.HostKvCache;
 import dev.infer.kernels.AttentionBatch;
 import dev.infer.kernels.AttentionKernels;
 import dev.infer.kernels.AttentionShape;
+import dev.infer.kernels.KvLayer;
 import dev.infer.models.config.ModelConfig;
 
 import java.lang.foreign.Arena;
@@ -83,7 +84,9 @@ public final class DjlEngine implements Engine {
             StepContext ctx = new StepContext(step, batch);
             NDArray x = weights.embedTokens().get(step, new NDIndex("{}", ctx.longs(batch.tokenIds())));
             for (int l = 0; l < weights.layers().size(); l++) {
-                x = decoderLayer(ctx, weights.layers().get(l), kv.layer(l), x);
+                NDArray next = decoderLayer(ctx, weights.layers().get(l), kv.layer(l), x);
+                x.close();
+                x = next;
             }
             if (rows == 0) {
                 return new Logits(0, config.vocabSize(), new float[0]);
@@ -101,7 +104,6 @@ public final class DjlEngine implements Engine {
         final AttentionBatch attention;
         final NDArray[] cosSin;
         final MemorySegment attentionOut;
-        final NDArray attentionOutArray;
 
         StepContext(NDManager step, StepBatch batch) {
             this.step = step;
@@ -110,9 +112,6 @@ public final class DjlEngine implements Engine {
             this.cosSin = rotary.forPositions(step, longs(batch.positions()), activationType);
             int t = batch.numTokens();
             this.attentionOut = attentionScratch(t);
-            // Aliases attentionOut: the kernels write each layer's result where PyTorch reads it.
-            this.attentionOutArray = step.create(attentionOut.asByteBuffer().order(ByteOrder.nativeOrder()),
-                    new Shape(t, config.qSize()), DataType.FLOAT32);
         }
 
         NDArray longs(int[] values) {
@@ -136,7 +135,20 @@ public final class DjlEngine implements Engine {
         return scratch.asSlice(0, bytes);
     }
 
-    private NDArray decoderLayer(StepContext ctx, LayerWeights w, dev.infer.kernels.KvLayer cache, NDArray x) {
+    /**
+     * One decoder layer. Its intermediates live in a layer-scoped manager ({@code x} is attached to it only
+     * while the layer runs), so a step holds one layer's temporaries at a time, not all of them.
+     */
+    private NDArray decoderLayer(StepContext ctx, LayerWeights w, KvLayer cache, NDArray x) {
+        try (NDManager layer = ctx.step.newSubManager()) {
+            x.tempAttach(layer);
+            NDArray out = attentionAndMlp(ctx, layer, w, cache, x);
+            out.attach(ctx.step);
+            return out;
+        }
+    }
+
+    private NDArray attentionAndMlp(StepContext ctx, NDManager layer, LayerWeights w, KvLayer cache, NDArray x) {
         int t = ctx.batch.numTokens();
         NDArray qkv = linear(rmsNorm(x, w.inputNorm()), w.qkv(), w.qkvBias());
         NDList parts = qkv.split(new long[]{config.qSize(), config.qSize() + config.kvSize()}, 1);
@@ -152,12 +164,14 @@ public final class DjlEngine implements Engine {
         NDArray v = parts.get(2).reshape(-1);
         kernels.writeKv(cache, hostFloats(k), hostFloats(v), ctx.batch.slotMapping());
         kernels.pagedAttention(cache, ctx.attention, hostFloats(q), ctx.attentionOut, attentionScale);
-        NDArray attended = ctx.attentionOutArray.toType(activationType, false);
-        x = x.add(linear(attended, w.output(), null));
-        NDArray gateUp = linear(rmsNorm(x, w.postAttentionNorm()), w.gateUp(), null);
+        // Aliases the kernels' output buffer: PyTorch reads the attention result where the kernel wrote it.
+        NDArray attended = layer.create(ctx.attentionOut.asByteBuffer().order(ByteOrder.nativeOrder()),
+                new Shape(t, config.qSize()), DataType.FLOAT32).toType(activationType, false);
+        NDArray h = x.add(linear(attended, w.output(), null));
+        NDArray gateUp = linear(rmsNorm(h, w.postAttentionNorm()), w.gateUp(), null);
         NDList gu = gateUp.split(2, 1);
         NDArray act = Activation.swish(gu.get(0), 1f).mul(gu.get(1));
-        return x.add(linear(act, w.down(), null));
+        return h.add(linear(act, w.down(), null));
     }
 
     /** The fp32 host memory of a dense tensor (shared, not copied, when it already is dense fp32). */
