@@ -9,6 +9,8 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 /**
@@ -23,11 +25,25 @@ public final class VectorAttentionKernels implements AttentionKernels, AutoClose
 
     private final ForkJoinPool pool;
 
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    private final String threadPrefix = "attention-kernels-" + POOLS.incrementAndGet() + "-";
+
     public VectorAttentionKernels(int threads) {
         if (threads <= 0) {
             throw new IllegalArgumentException("threads must be > 0, got " + threads);
         }
-        this.pool = new ForkJoinPool(threads);
+        this.pool = new ForkJoinPool(threads, p -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+            t.setName(threadPrefix + t.getPoolIndex());
+            t.setDaemon(true);
+            return t;
+        }, null, false);
+    }
+
+    /** Name prefix of this instance's worker threads (for thread dumps and leak checks). */
+    public String threadPrefix() {
+        return threadPrefix;
     }
 
     @Override
@@ -173,8 +189,9 @@ public final class VectorAttentionKernels implements AttentionKernels, AutoClose
         }
     }
 
+    /** Stops the worker threads, waiting for any running kernel to finish. */
     @Override
     public void close() {
-        pool.shutdown();
+        pool.close();
     }
 }
