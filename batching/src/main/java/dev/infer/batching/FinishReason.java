@@ -1,11 +1,15 @@
 package dev.infer.batching;
 
-/** Why a sequence ended, with the names the OpenAI API uses. */
+/** Why a sequence ended, with the names the OpenAI / vLLM APIs use. */
 public enum FinishReason {
-    /** A stop token (e.g. EOS) was produced. */
+    /** An EOS or stop token was produced, or a stop string matched. */
     STOP("stop"),
     /** max_tokens or the model's context length was reached. */
-    LENGTH("length");
+    LENGTH("length"),
+    /** The client cancelled the request or went away. */
+    ABORT("abort"),
+    /** The request failed inside the server. */
+    ERROR("error");
 
     private final String apiName;
 

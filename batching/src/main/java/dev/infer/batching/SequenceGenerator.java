@@ -1,5 +1,9 @@
 package dev.infer.batching;
 
+import dev.infer.batching.sampling.Finish;
+import dev.infer.batching.sampling.SamplingParams;
+import dev.infer.batching.sampling.SequenceSampler;
+import dev.infer.batching.sampling.StopChecker;
 import dev.infer.engines.Engine;
 import dev.infer.engines.KvCache;
 import dev.infer.engines.Logits;
@@ -28,8 +32,16 @@ public final class SequenceGenerator {
         this.maxChunkTokens = maxChunkTokens;
     }
 
-    /** Runs to a stop token or max_tokens, handing each new token to {@code onToken} as it is sampled. */
+    /** Like {@link #generate(int[], SamplingParams, int[], IntConsumer)} for a model without EOS ids. */
     public GenerationResult generate(int[] prompt, SamplingParams params, IntConsumer onToken) {
+        return generate(prompt, params, new int[0], onToken);
+    }
+
+    /**
+     * Runs to an EOS id (unless ignore_eos), a stop token id or max_tokens, handing each new token to
+     * {@code onToken} as it is sampled. Stop strings need text, so they are the caller's (a StopStringMatcher).
+     */
+    public GenerationResult generate(int[] prompt, SamplingParams params, int[] eosTokenIds, IntConsumer onToken) {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("prompt: at least one token is needed");
         }
@@ -40,27 +52,25 @@ public final class SequenceGenerator {
                     + params.maxTokens() + ") exceeds the model's context length of " + contextLimit);
         }
         int[] blockTable = blockTable(total);
-        Sampler sampler = new Sampler(params);
+        SequenceSampler sampler = new SequenceSampler(params, prompt, eosTokenIds);
+        StopChecker stopChecker = new StopChecker(params, eosTokenIds);
         long start = System.nanoTime();
         float[] logits = prefill(prompt, blockTable);
         long prefillDone = System.nanoTime();
         int[] out = new int[params.maxTokens()];
         int n = 0;
-        FinishReason reason = FinishReason.LENGTH;
+        Finish finish;
         while (true) {
-            int next = sampler.sample(logits);
+            int next = sampler.sample(logits).tokenId();
             out[n++] = next;
             onToken.accept(next);
-            if (params.stopTokenIds().contains(next)) {
-                reason = FinishReason.STOP;
-                break;
-            }
-            if (n == params.maxTokens()) {
+            finish = stopChecker.onToken(next);
+            if (finish != null) {
                 break;
             }
             logits = step(new int[]{next}, prompt.length + n - 1, blockTable, true);
         }
-        return new GenerationResult(prompt.clone(), Arrays.copyOf(out, n), reason, prefillDone - start,
+        return new GenerationResult(prompt.clone(), Arrays.copyOf(out, n), finish.reason(), prefillDone - start,
                 System.nanoTime() - prefillDone);
     }
 

@@ -2,6 +2,7 @@ package dev.infer.batching;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.infer.batching.sampling.SamplingParams;
 import dev.infer.engines.ComputeType;
 import dev.infer.engines.DeviceSpec;
 import dev.infer.engines.EngineOptions;
@@ -81,7 +82,7 @@ class SequenceGeneratorTest {
     @Test
     void seededSamplingIsReproducible() {
         int[] prompt = ints(cases.get(1).get("input_ids"));
-        SamplingParams params = new SamplingParams(0.9, 40, 0.95, 1234L, 20, Set.of());
+        SamplingParams params = SamplingParams.builder().temperature(0.9).topK(40).topP(0.95).seed(1234L).maxTokens(20).build();
         SequenceGenerator generator = new SequenceGenerator(engine, cache, 64);
         int[] a = generator.generate(prompt, params, t -> { }).tokenIds();
         int[] b = generator.generate(prompt, params, t -> { }).tokenIds();

@@ -3,8 +3,8 @@ package dev.infer.server.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.infer.batching.GenerationResult;
-import dev.infer.batching.SamplingParams;
 import dev.infer.batching.SequenceGenerator;
+import dev.infer.batching.sampling.SamplingParams;
 import dev.infer.engines.KvCache;
 import dev.infer.models.chat.ChatMessage;
 import dev.infer.models.chat.ChatTemplate;
@@ -21,7 +21,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** {@code generate}: one prompt in, text out (streamed), or a JSON object with the token ids. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -89,7 +88,7 @@ final class GenerateCommand implements Runnable {
                 IncrementalDetokenizer detokenizer = new IncrementalDetokenizer(model.tokenizer(), true, promptIds);
                 StringBuilder text = new StringBuilder();
                 GenerationResult result = new SequenceGenerator(model.engine(), cache, PREFILL_CHUNK)
-                        .generate(promptIds, params, id -> {
+                        .generate(promptIds, params, model.specialTokens().eosTokenIdArray(), id -> {
                             String delta = detokenizer.next(id);
                             text.append(delta);
                             if (!json) {
@@ -141,8 +140,8 @@ final class GenerateCommand implements Runnable {
         double t = temperature != null ? temperature : defaults.temperature().orElse(1.0);
         double p = topP != null ? topP : defaults.topP().orElse(1.0);
         int k = topK != null ? topK : defaults.topK().orElse(0);
-        Set<Integer> stops = ignoreEos ? Set.of() : Set.copyOf(model.specialTokens().eosTokenIds());
-        return new SamplingParams(t, k, p, seed, maxTokens, stops);
+        return SamplingParams.builder().temperature(t).topP(p).topK(k).seed(seed).maxTokens(maxTokens)
+                .ignoreEos(ignoreEos).build();
     }
 
     private static String toJson(LoadedModel model, GenerationResult result, String text) {
