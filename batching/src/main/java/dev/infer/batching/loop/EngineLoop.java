@@ -1,0 +1,322 @@
+package dev.infer.batching.loop;
+
+import dev.infer.batching.FinishReason;
+import dev.infer.batching.kv.KvCacheManager;
+import dev.infer.batching.sampling.Finish;
+import dev.infer.batching.sampling.SampleResult;
+import dev.infer.batching.sampling.SamplingWorkspace;
+import dev.infer.batching.scheduler.OverloadedException;
+import dev.infer.batching.scheduler.ScheduledStep;
+import dev.infer.batching.scheduler.Scheduler;
+import dev.infer.batching.scheduler.SchedulerConfig;
+import dev.infer.batching.scheduler.SequenceStatus;
+import dev.infer.batching.scheduler.StepBatchBuilder;
+import dev.infer.engines.Engine;
+import dev.infer.engines.KvCache;
+import dev.infer.engines.Logits;
+import dev.infer.models.tokenizer.TextTokenizer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One thread that owns all batching state and drives the engine: {@code schedule → execute → update}, step after
+ * step. Other threads only enqueue commands ({@link #submit}, {@link #cancel}); results flow back through each
+ * request's {@link GenerationListener}. A step that fails fails only the requests in it; the loop keeps serving.
+ */
+public final class EngineLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineLoop.class);
+    private static final long IDLE_POLL_MILLIS = 20;
+
+    private sealed interface Command permits Submit, Cancel {
+    }
+
+    private record Submit(ActiveRequest request) implements Command {
+    }
+
+    private record Cancel(long id) implements Command {
+    }
+
+    private final Engine engine;
+    private final KvCache cache;
+    private final KvCacheManager kv;
+    private final Scheduler scheduler;
+    private final TextTokenizer tokenizer;
+    private final int[] eosTokenIds;
+    private final SchedulerConfig limits;
+    private final BlockingQueue<Command> commands = new LinkedBlockingQueue<>();
+    private final Map<Long, ActiveRequest> active = new HashMap<>();
+    private final SamplingWorkspace workspace = new SamplingWorkspace();
+    private final AtomicLong nextId = new AtomicLong();
+    /** Requests submitted but not yet scheduled, and their prompt tokens: the admission gate's view. */
+    private final AtomicInteger queuedRequests = new AtomicInteger();
+    private final AtomicLong queuedPromptTokens = new AtomicLong();
+    private final Thread thread;
+    /** Guards the switch to closing, so no command is queued after the final drain. */
+    private final Object lifecycle = new Object();
+    private volatile boolean closing;
+    private volatile LoopStats stats = LoopStats.EMPTY;
+
+    /**
+     * Starts the loop thread. The loop uses, but does not close, the engine and the cache.
+     *
+     * @param limits step budget, sequences per step, policy and queue limits (submit fails fast beyond these)
+     */
+    public EngineLoop(Engine engine, KvCache cache, TextTokenizer tokenizer, int[] eosTokenIds, SchedulerConfig limits,
+                      boolean prefixCaching) {
+        this.engine = engine;
+        this.cache = cache;
+        this.tokenizer = tokenizer;
+        this.eosTokenIds = eosTokenIds.clone();
+        this.limits = limits;
+        this.kv = new KvCacheManager(cache.numBlocks(), cache.blockSize(), prefixCaching, cache::copyBlocks);
+        // The loop's gate enforces the queue limits at submit time; preempted sequences must always fit back.
+        this.scheduler = new Scheduler(new SchedulerConfig(limits.maxNumBatchedTokens(), limits.maxNumSeqs(),
+                limits.policy(), Integer.MAX_VALUE, Long.MAX_VALUE), kv);
+        this.thread = Thread.ofPlatform().name("engine-loop").daemon(true).start(this::run);
+    }
+
+    /**
+     * Queues a request and returns its id. Fails fast with {@link OverloadedException} when the queue is full and
+     * with {@link IllegalArgumentException} when the request can never fit the model or the KV cache.
+     */
+    public long submit(GenerationRequest request, GenerationListener listener) {
+        checkFits(request);
+        int prompt = request.promptTokenIds().length;
+        if (queuedRequests.incrementAndGet() > limits.maxQueuedRequests()
+                | queuedPromptTokens.addAndGet(prompt) > limits.maxQueuedPromptTokens()) {
+            queuedRequests.decrementAndGet();
+            queuedPromptTokens.addAndGet(-prompt);
+            throw new OverloadedException("server overloaded: the queue holds its limit of " + limits.maxQueuedRequests()
+                    + " requests or " + limits.maxQueuedPromptTokens() + " prompt tokens; retry later");
+        }
+        long id = nextId.incrementAndGet();
+        ActiveRequest active = new ActiveRequest(id, id, request, listener, tokenizer, eosTokenIds, workspace);
+        synchronized (lifecycle) {
+            if (closing) {
+                leaveQueue(active);
+                throw new IllegalStateException("the engine loop is shutting down");
+            }
+            commands.add(new Submit(active));
+        }
+        return id;
+    }
+
+    private void checkFits(GenerationRequest request) {
+        if (request.params().n() > 1 || request.params().bestOf() > 1) {
+            throw new IllegalArgumentException("n / best_of: only 1 completion per request is supported so far");
+        }
+        int total = request.promptTokenIds().length + request.params().maxTokens();
+        int context = engine.info().config().maxPositionEmbeddings();
+        if (total > context) {
+            throw new IllegalArgumentException("prompt (" + request.promptTokenIds().length + " tokens) + max_tokens ("
+                    + request.params().maxTokens() + ") exceeds the model's context length of " + context);
+        }
+        long capacity = (long) (cache.numBlocks() - 1) * cache.blockSize();
+        if (total > capacity) {
+            throw new IllegalArgumentException("prompt + max_tokens (" + total + " tokens) exceeds the KV cache's "
+                    + capacity + " tokens");
+        }
+    }
+
+    /** Cancels a request at the next step (its blocks are freed, its listener gets an abort); unknown ids are ignored. */
+    public void cancel(long requestId) {
+        commands.add(new Cancel(requestId));
+    }
+
+    public boolean isAlive() {
+        return thread.isAlive() && !closing;
+    }
+
+    public LoopStats stats() {
+        return stats;
+    }
+
+    private void run() {
+        while (!closing) {
+            try {
+                iterate();
+            } catch (RuntimeException | AssertionError e) {
+                // A bug, not a bad request: fail what is in flight rather than die and strand every client.
+                LOG.error("engine loop step failed; failing {} in-flight requests", active.size(), e);
+                failAll(FinishReason.ERROR, "internal error: " + e);
+            }
+        }
+    }
+
+    private void iterate() {
+        drainCommands(active.isEmpty());
+        abortExpired();
+        ScheduledStep step = scheduler.schedule();
+        if (step.isEmpty()) {
+            publishStats();
+            return;
+        }
+        long now = System.nanoTime();
+        for (ScheduledStep.Entry e : step.entries()) {
+            ActiveRequest r = active.get(e.sequence().id());
+            if (r.markScheduled(now)) {
+                leaveQueue(r);
+            }
+        }
+        execute(step);
+        publishStats();
+    }
+
+    private void execute(ScheduledStep step) {
+        kv.flushPendingCopies();
+        Logits logits;
+        try {
+            logits = engine.forward(StepBatchBuilder.build(step, kv), cache);
+        } catch (RuntimeException e) {
+            LOG.warn("engine step of {} sequences failed: {}", step.entries().size(), e.toString());
+            for (ScheduledStep.Entry entry : step.entries()) {
+                finish(active.get(entry.sequence().id()), FinishReason.ERROR, "engine error: " + e.getMessage());
+            }
+            return;
+        }
+        List<ScheduledStep.Entry> entries = step.entries();
+        int[] sampled = new int[entries.size()];
+        SampleResult[] results = new SampleResult[entries.size()];
+        int row = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            if (!entries.get(i).samples()) {
+                continue;
+            }
+            ActiveRequest r = active.get(entries.get(i).sequence().id());
+            try {
+                results[i] = r.sample(logits.data(), row * logits.vocabSize(), logits.vocabSize());
+                sampled[i] = results[i].tokenId();
+            } catch (RuntimeException e) {
+                finish(r, FinishReason.ERROR, "sampling failed: " + e.getMessage());
+            }
+            row++;
+        }
+        scheduler.onStepDone(step, sampled);
+        for (int i = 0; i < entries.size(); i++) {
+            ActiveRequest r = active.get(entries.get(i).sequence().id());
+            if (results[i] != null && r != null) {
+                deliver(r, results[i]);
+            }
+        }
+    }
+
+    private void deliver(ActiveRequest r, SampleResult result) {
+        Finish finish;
+        try {
+            finish = r.accept(result);
+        } catch (RuntimeException listenerFailed) {
+            finish(r, FinishReason.ABORT, null);
+            return;
+        }
+        if (finish != null) {
+            close(r, finish.reason() == FinishReason.LENGTH ? SequenceStatus.FINISHED_LENGTH
+                    : SequenceStatus.FINISHED_STOPPED);
+        }
+    }
+
+    private void drainCommands(boolean blockIfIdle) {
+        Command c = null;
+        if (blockIfIdle) {
+            try {
+                c = commands.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                closing = true;
+            }
+        }
+        for (c = c != null ? c : commands.poll(); c != null; c = commands.poll()) {
+            switch (c) {
+                case Submit s -> {
+                    active.put(s.request().id, s.request());
+                    scheduler.add(s.request().sequence);
+                }
+                case Cancel x -> {
+                    ActiveRequest r = active.get(x.id());
+                    if (r != null) {
+                        finish(r, FinishReason.ABORT, null);
+                    }
+                }
+            }
+        }
+    }
+
+    private void abortExpired() {
+        long now = System.nanoTime();
+        for (ActiveRequest r : List.copyOf(active.values())) {
+            if (r.pastDeadline(now)) {
+                finish(r, FinishReason.ABORT, "deadline exceeded");
+            }
+        }
+    }
+
+    /** Ends a request without a new token: tells its listener, frees its blocks. */
+    private void finish(ActiveRequest r, FinishReason reason, String error) {
+        try {
+            r.end(reason, error);
+        } catch (RuntimeException listenerFailed) {
+            LOG.debug("listener of request {} failed while finishing", r.id, listenerFailed);
+        }
+        close(r, switch (reason) {
+            case ABORT -> SequenceStatus.FINISHED_ABORTED;
+            case ERROR -> SequenceStatus.FINISHED_ERROR;
+            case LENGTH -> SequenceStatus.FINISHED_LENGTH;
+            case STOP -> SequenceStatus.FINISHED_STOPPED;
+        });
+    }
+
+    private void close(ActiveRequest r, SequenceStatus status) {
+        if (active.remove(r.id) == null) {
+            return;
+        }
+        if (!r.wasScheduled()) {
+            leaveQueue(r);
+        }
+        scheduler.finish(r.id, status);
+    }
+
+    private void leaveQueue(ActiveRequest r) {
+        queuedRequests.decrementAndGet();
+        queuedPromptTokens.addAndGet(-r.request.promptTokenIds().length);
+    }
+
+    private void failAll(FinishReason reason, String error) {
+        for (ActiveRequest r : new ArrayList<>(active.values())) {
+            finish(r, reason, error);
+        }
+    }
+
+    private void publishStats() {
+        stats = new LoopStats(scheduler.numRunning(), scheduler.numWaiting(), scheduler.preemptions(), kv.stats());
+    }
+
+    /** Stops the loop: in-flight and queued requests end with ABORT, their blocks are freed, the thread exits. */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            closing = true;
+        }
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.error("engine loop did not stop within 30 s; leaving it to exit on its own");
+            return;
+        }
+        // The loop thread is gone: what it left is ours to end.
+        drainCommands(false);
+        failAll(FinishReason.ABORT, "the engine loop shut down");
+        publishStats();
+    }
+}
