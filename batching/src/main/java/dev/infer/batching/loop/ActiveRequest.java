@@ -16,7 +16,11 @@ import dev.infer.models.tokenizer.TextTokenizer;
  * listener. Lives on the loop thread only.
  */
 final class ActiveRequest {
+    /** The sequence's own id (unique per completion). */
     final long id;
+    /** The id the caller got from submit, shared by the request's n completions. */
+    final long requestId;
+    final int index;
     final GenerationRequest request;
     final Sequence sequence;
     private final GenerationListener listener;
@@ -29,12 +33,14 @@ final class ActiveRequest {
     private long firstTokenNanos;
     private boolean finished;
 
-    ActiveRequest(long id, long arrival, GenerationRequest request, GenerationListener listener, TextTokenizer tokenizer,
-                  int[] eosTokenIds, SamplingWorkspace workspace) {
+    ActiveRequest(long id, long requestId, int index, GenerationRequest request, GenerationListener listener,
+                  TextTokenizer tokenizer, int[] eosTokenIds, SamplingWorkspace workspace) {
         this.id = id;
+        this.requestId = requestId;
+        this.index = index;
         this.request = request;
         this.listener = listener;
-        this.sequence = new Sequence(id, request.promptTokenIds(), request.priority(), arrival, request.cacheKey());
+        this.sequence = new Sequence(id, request.promptTokenIds(), request.priority(), id, request.cacheKey());
         this.sampler = new SequenceSampler(request.params(), request.promptTokenIds(), eosTokenIds, workspace);
         this.stops = new StopChecker(request.params(), eosTokenIds);
         this.stopStrings = new StopStringMatcher(request.params().stop());
@@ -100,7 +106,7 @@ final class ActiveRequest {
         long now = System.nanoTime();
         RequestTimings timings = new RequestTimings(submittedNanos, scheduledNanos, firstTokenNanos,
                 finished ? now : 0, sequence.numPreemptions());
-        listener.onDelta(new TokenDelta(id, sample, text, stops.generated(), request.promptTokenIds().length, reason,
+        listener.onDelta(new TokenDelta(requestId, index, sample, text, stops.generated(), request.promptTokenIds().length, reason,
                 stopReason, error, timings));
     }
 }

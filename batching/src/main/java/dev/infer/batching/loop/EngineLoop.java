@@ -40,7 +40,7 @@ public final class EngineLoop implements AutoCloseable {
     private sealed interface Command permits Submit, Cancel {
     }
 
-    private record Submit(ActiveRequest request) implements Command {
+    private record Submit(List<ActiveRequest> completions) implements Command {
     }
 
     private record Cancel(long id) implements Command {
@@ -55,8 +55,16 @@ public final class EngineLoop implements AutoCloseable {
     private final SchedulerConfig limits;
     private final BlockingQueue<Command> commands = new LinkedBlockingQueue<>();
     private final Map<Long, ActiveRequest> active = new HashMap<>();
+    /** Submit id → its completions still running (n > 1 runs n sequences). */
+    private final Map<Long, List<ActiveRequest>> byRequest = new HashMap<>();
+    /**
+     * Completions 2..n of a request wait here until the first has computed the prompt: its full blocks are then in
+     * the prefix cache and the others reuse them instead of computing the same prompt n times in one step.
+     */
+    private final Map<Long, List<ActiveRequest>> waitingForLeader = new HashMap<>();
     private final SamplingWorkspace workspace = new SamplingWorkspace();
-    private final AtomicLong nextId = new AtomicLong();
+    private final AtomicLong nextRequestId = new AtomicLong();
+    private final AtomicLong nextSequenceId = new AtomicLong();
     /** Requests submitted but not yet scheduled, and their prompt tokens: the admission gate's view. */
     private final AtomicInteger queuedRequests = new AtomicInteger();
     private final AtomicLong queuedPromptTokens = new AtomicLong();
@@ -91,29 +99,36 @@ public final class EngineLoop implements AutoCloseable {
      */
     public long submit(GenerationRequest request, GenerationListener listener) {
         checkFits(request);
-        int prompt = request.promptTokenIds().length;
-        if (queuedRequests.incrementAndGet() > limits.maxQueuedRequests()
-                | queuedPromptTokens.addAndGet(prompt) > limits.maxQueuedPromptTokens()) {
-            queuedRequests.decrementAndGet();
-            queuedPromptTokens.addAndGet(-prompt);
+        int n = request.params().n();
+        long promptTokens = (long) n * request.promptTokenIds().length;
+        if (queuedRequests.addAndGet(n) > limits.maxQueuedRequests()
+                | queuedPromptTokens.addAndGet(promptTokens) > limits.maxQueuedPromptTokens()) {
+            queuedRequests.addAndGet(-n);
+            queuedPromptTokens.addAndGet(-promptTokens);
             throw new OverloadedException("server overloaded: the queue holds its limit of " + limits.maxQueuedRequests()
                     + " requests or " + limits.maxQueuedPromptTokens() + " prompt tokens; retry later");
         }
-        long id = nextId.incrementAndGet();
-        ActiveRequest active = new ActiveRequest(id, id, request, listener, tokenizer, eosTokenIds, workspace);
+        long requestId = nextRequestId.incrementAndGet();
+        List<ActiveRequest> completions = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            GenerationRequest choice = new GenerationRequest(request.promptTokenIds(), request.params().forChoice(i),
+                    request.priority(), request.cacheKey(), request.deadlineNanos());
+            completions.add(new ActiveRequest(nextSequenceId.incrementAndGet(), requestId, i, choice, listener,
+                    tokenizer, eosTokenIds, workspace));
+        }
         synchronized (lifecycle) {
             if (closing) {
-                leaveQueue(active);
+                completions.forEach(this::leaveQueue);
                 throw new IllegalStateException("the engine loop is shutting down");
             }
-            commands.add(new Submit(active));
+            commands.add(new Submit(completions));
         }
-        return id;
+        return requestId;
     }
 
     private void checkFits(GenerationRequest request) {
-        if (request.params().n() > 1 || request.params().bestOf() > 1) {
-            throw new IllegalArgumentException("n / best_of: only 1 completion per request is supported so far");
+        if (request.params().bestOf() > request.params().n()) {
+            throw new IllegalArgumentException("best_of > n is not supported (vLLM v1 dropped it too); use n");
         }
         int total = request.promptTokenIds().length + request.params().maxTokens();
         int context = engine.info().config().maxPositionEmbeddings();
@@ -211,6 +226,7 @@ public final class EngineLoop implements AutoCloseable {
     }
 
     private void deliver(ActiveRequest r, SampleResult result) {
+        releaseFollowers(r.requestId);
         Finish finish;
         try {
             finish = r.accept(result);
@@ -237,12 +253,17 @@ public final class EngineLoop implements AutoCloseable {
         for (c = c != null ? c : commands.poll(); c != null; c = commands.poll()) {
             switch (c) {
                 case Submit s -> {
-                    active.put(s.request().id, s.request());
-                    scheduler.add(s.request().sequence);
+                    List<ActiveRequest> all = s.completions();
+                    long requestId = all.getFirst().requestId;
+                    byRequest.put(requestId, new ArrayList<>(all));
+                    all.forEach(r -> active.put(r.id, r));
+                    scheduler.add(all.getFirst().sequence);
+                    if (all.size() > 1) {
+                        waitingForLeader.put(requestId, new ArrayList<>(all.subList(1, all.size())));
+                    }
                 }
                 case Cancel x -> {
-                    ActiveRequest r = active.get(x.id());
-                    if (r != null) {
+                    for (ActiveRequest r : List.copyOf(byRequest.getOrDefault(x.id(), List.of()))) {
                         finish(r, FinishReason.ABORT, null);
                     }
                 }
@@ -278,12 +299,29 @@ public final class EngineLoop implements AutoCloseable {
         if (active.remove(r.id) == null) {
             return;
         }
+        List<ActiveRequest> siblings = byRequest.get(r.requestId);
+        siblings.remove(r);
+        if (siblings.isEmpty()) {
+            byRequest.remove(r.requestId);
+        }
+        List<ActiveRequest> followers = waitingForLeader.get(r.requestId);
+        if (followers != null && !followers.remove(r)) {
+            releaseFollowers(r.requestId); // the leader ended early: the others go on their own
+        }
         if (!r.wasScheduled()) {
             leaveQueue(r);
         }
         scheduler.finish(r.id, status);
     }
 
+    private void releaseFollowers(long requestId) {
+        List<ActiveRequest> followers = waitingForLeader.remove(requestId);
+        if (followers != null) {
+            followers.forEach(f -> scheduler.add(f.sequence));
+        }
+    }
+
+    /** A completion leaves the admission gate's count (first scheduled, or ended while queued). */
     private void leaveQueue(ActiveRequest r) {
         queuedRequests.decrementAndGet();
         queuedPromptTokens.addAndGet(-r.request.promptTokenIds().length);

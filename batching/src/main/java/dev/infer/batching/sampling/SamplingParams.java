@@ -86,6 +86,17 @@ public record SamplingParams(double temperature, double topP, int topK, double m
         return builder().temperature(0).maxTokens(maxTokens).stopTokenIds(stopTokenIds).build();
     }
 
+    /**
+     * The settings of completion {@code index} of an n > 1 request, run as its own sequence (as vLLM v1 does: the
+     * prompt's blocks are shared through the prefix cache): one completion, and seed + index when seeded so the
+     * choices differ but stay reproducible.
+     */
+    public SamplingParams forChoice(int index) {
+        return new SamplingParams(temperature, topP, topK, minP, presencePenalty, frequencyPenalty, repetitionPenalty,
+                logitBias, seed == null ? null : seed + index, maxTokens, minTokens, stop, stopTokenIds, ignoreEos,
+                logprobs, topLogprobs, 1, 1);
+    }
+
     /** Temperature 0, or top_k 1: the argmax (lowest id on ties) with no random draw. */
     public boolean isGreedy() {
         return temperature == 0 || topK == 1;

@@ -172,6 +172,37 @@ class EngineLoopTest {
     }
 
     @Test
+    void nCompletionsRunAsSequencesSharingThePromptsBlocks() throws Exception {
+        int[] prompt = new int[40];
+        prompt[0] = 1;
+        for (int i = 1; i < prompt.length; i++) {
+            prompt[i] = 10 + i * 7;
+        }
+        SamplingParams params = SamplingParams.builder().temperature(1.0).seed(7L).maxTokens(12).n(3).build();
+        List<List<TokenDelta>> byChoice = List.of(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(),
+                new CopyOnWriteArrayList<>());
+        CountDownLatch finished = new CountDownLatch(3);
+        try (KvCache cache = engine.allocateKv(40, 16);
+             EngineLoop loop = new EngineLoop(engine, cache, tokenizer, EOS, config(100), true)) {
+            long id = loop.submit(GenerationRequest.of(prompt, params), d -> {
+                byChoice.get(d.index()).add(d);
+                if (d.isFinal()) {
+                    finished.countDown();
+                }
+            });
+            assertThat(finished.await(120, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < 3; i++) {
+                int[] tokens = byChoice.get(i).stream().filter(d -> d.sample() != null)
+                        .mapToInt(d -> d.sample().tokenId()).toArray();
+                assertThat(tokens).as("choice %d", i).containsExactly(alone(prompt, params.forChoice(i)));
+                assertThat(byChoice.get(i)).allMatch(d -> d.requestId() == id);
+            }
+            awaitNoBlocksUsed(loop);
+            assertThat(loop.stats().kvCache().prefixHitTokens()).as("choices share the prompt's blocks").isPositive();
+        }
+    }
+
+    @Test
     void stopStringsEndTheTextBeforeTheStopAcrossTokens() throws Exception {
         int[] prompt = tokenizer.encode("Once upon a time");
         int[] greedy = alone(prompt, SamplingParams.builder().temperature(0).maxTokens(30).build());
