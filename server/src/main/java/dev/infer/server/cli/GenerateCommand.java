@@ -1,15 +1,19 @@
 package dev.infer.server.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.infer.batching.GenerationResult;
-import dev.infer.batching.SequenceGenerator;
+import dev.infer.batching.loop.EngineLoop;
+import dev.infer.batching.loop.GenerationRequest;
+import dev.infer.batching.loop.RequestTimings;
+import dev.infer.batching.loop.TokenDelta;
 import dev.infer.batching.sampling.SamplingParams;
+import dev.infer.batching.scheduler.SchedulerConfig;
+import dev.infer.batching.scheduler.SchedulingPolicy;
 import dev.infer.engines.KvCache;
 import dev.infer.models.chat.ChatMessage;
 import dev.infer.models.chat.ChatTemplate;
 import dev.infer.models.tokenizer.GenerationConfig;
-import dev.infer.models.tokenizer.IncrementalDetokenizer;
 import dev.infer.server.model.LoadedModel;
 import dev.infer.server.model.ModelLoader;
 import picocli.CommandLine.Command;
@@ -21,13 +25,16 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /** {@code generate}: one prompt in, text out (streamed), or a JSON object with the token ids. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate a completion for one prompt and print it as it is produced.")
 final class GenerateCommand implements Runnable {
-    /** Largest prefill step; longer prompts run in chunks. */
+    /** Largest step; longer prompts run in chunks. */
     private static final int PREFILL_CHUNK = 2048;
+    private static final int BLOCK_SIZE = 16;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -67,6 +74,12 @@ final class GenerateCommand implements Runnable {
     @Option(names = "--ignore-eos", description = "Keep generating past end-of-sequence tokens.")
     boolean ignoreEos;
 
+    @Option(names = "--n", defaultValue = "1", description = "Completions to generate. Default: ${DEFAULT-VALUE}.")
+    int n;
+
+    @Option(names = "--stop", paramLabel = "TEXT", description = "A stop string (repeatable): generation ends before it.")
+    List<String> stop = List.of();
+
     @Option(names = "--json", description = "Print one JSON object: prompt_token_ids, token_ids, text, finish_reason.")
     boolean json;
 
@@ -74,6 +87,9 @@ final class GenerateCommand implements Runnable {
     public void run() {
         if (maxTokens <= 0) {
             throw new IllegalArgumentException("--max-tokens must be > 0, got " + maxTokens);
+        }
+        if (n <= 0) {
+            throw new IllegalArgumentException("--n must be > 0, got " + n);
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -83,30 +99,72 @@ final class GenerateCommand implements Runnable {
             }
             int[] promptIds = encodePrompt(model);
             SamplingParams params = samplingParams(model);
-            int blocks = (promptIds.length + maxTokens + 15) / 16;
-            try (KvCache cache = model.engine().allocateKv(blocks, 16)) {
-                IncrementalDetokenizer detokenizer = new IncrementalDetokenizer(model.tokenizer(), true, promptIds);
-                StringBuilder text = new StringBuilder();
-                GenerationResult result = new SequenceGenerator(model.engine(), cache, PREFILL_CHUNK)
-                        .generate(promptIds, params, model.specialTokens().eosTokenIdArray(), id -> {
-                            String delta = detokenizer.next(id);
-                            text.append(delta);
-                            if (!json) {
-                                out.print(delta);
-                                out.flush();
-                            }
-                        });
-                String tail = detokenizer.flush();
-                text.append(tail);
+            int blocksPerChoice = (promptIds.length + maxTokens + BLOCK_SIZE - 1) / BLOCK_SIZE;
+            SchedulerConfig limits = new SchedulerConfig(PREFILL_CHUNK, Math.max(1, n), SchedulingPolicy.FCFS, n,
+                    (long) n * promptIds.length);
+            try (KvCache cache = model.engine().allocateKv(1 + n * blocksPerChoice, BLOCK_SIZE);
+                 EngineLoop loop = new EngineLoop(model.engine(), cache, model.tokenizer(),
+                         model.specialTokens().eosTokenIdArray(), limits, true)) {
+                BlockingQueue<TokenDelta> deltas = new LinkedBlockingQueue<>();
+                loop.submit(GenerationRequest.of(promptIds, params), deltas::add);
+                List<Choice> choices = collect(deltas, out);
                 if (json) {
-                    out.println(toJson(model, result, text.toString()));
-                } else {
-                    out.println(tail);
+                    out.println(toJson(model, promptIds, choices));
+                } else if (n == 1) {
+                    out.println();
                 }
                 out.flush();
-                printStats(err, result);
+                choices.forEach(c -> printStats(err, promptIds.length, c));
             }
         }
+    }
+
+    /** One completion as it accumulates. */
+    private static final class Choice {
+        final List<Integer> tokens = new ArrayList<>();
+        final StringBuilder text = new StringBuilder();
+        TokenDelta last;
+    }
+
+    /** Takes deltas until every choice has finished; with n = 1 and no --json, streams the text as it comes. */
+    private List<Choice> collect(BlockingQueue<TokenDelta> deltas, PrintWriter out) {
+        List<Choice> choices = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            choices.add(new Choice());
+        }
+        int open = n;
+        while (open > 0) {
+            TokenDelta d;
+            try {
+                d = deltas.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while generating", e);
+            }
+            Choice c = choices.get(d.index());
+            if (d.sample() != null) {
+                c.tokens.add(d.sample().tokenId());
+            }
+            c.text.append(d.text());
+            if (!json && n == 1) {
+                out.print(d.text());
+                out.flush();
+            }
+            if (d.isFinal()) {
+                c.last = d;
+                open--;
+                if (d.error() != null) {
+                    throw new IllegalStateException("generation failed: " + d.error());
+                }
+            }
+        }
+        if (!json && n > 1) {
+            for (int i = 0; i < n; i++) {
+                out.println("--- choice " + i + " ---");
+                out.println(choices.get(i).text);
+            }
+        }
+        return choices;
     }
 
     private int[] encodePrompt(LoadedModel model) {
@@ -141,17 +199,22 @@ final class GenerateCommand implements Runnable {
         double p = topP != null ? topP : defaults.topP().orElse(1.0);
         int k = topK != null ? topK : defaults.topK().orElse(0);
         return SamplingParams.builder().temperature(t).topP(p).topK(k).seed(seed).maxTokens(maxTokens)
-                .ignoreEos(ignoreEos).build();
+                .ignoreEos(ignoreEos).stop(stop).n(n).build();
     }
 
-    private static String toJson(LoadedModel model, GenerationResult result, String text) {
+    private String toJson(LoadedModel model, int[] promptIds, List<Choice> choices) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode node = mapper.createObjectNode();
         node.put("model", model.name());
-        node.putPOJO("prompt_token_ids", result.promptTokenIds());
-        node.putPOJO("token_ids", result.tokenIds());
-        node.put("text", text);
-        node.put("finish_reason", result.finishReason().apiName());
+        node.putPOJO("prompt_token_ids", promptIds);
+        if (n == 1) {
+            fill(node, choices.getFirst());
+        } else {
+            ArrayNode array = node.putArray("choices");
+            for (int i = 0; i < choices.size(); i++) {
+                fill(array.addObject().put("index", i), choices.get(i));
+            }
+        }
         try {
             return mapper.writeValueAsString(node);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -159,13 +222,22 @@ final class GenerateCommand implements Runnable {
         }
     }
 
-    private static void printStats(PrintWriter err, GenerationResult r) {
-        int prompt = r.promptTokenIds().length;
-        int generated = r.tokenIds().length;
-        double prefillS = r.prefillNanos() / 1e9;
-        double decodeS = r.decodeNanos() / 1e9;
-        err.printf("[%d prompt tokens in %.3f s (%.1f tok/s); %d generated, %.1f tok/s decode; finish: %s]%n",
-                prompt, prefillS, prompt / Math.max(prefillS, 1e-9), generated,
-                generated > 1 ? (generated - 1) / Math.max(decodeS, 1e-9) : 0.0, r.finishReason().apiName());
+    private static void fill(ObjectNode node, Choice c) {
+        node.putPOJO("token_ids", c.tokens);
+        node.put("text", c.text.toString());
+        node.put("finish_reason", c.last.finishReason().apiName());
+        if (c.last.stopReason() != null) {
+            node.putPOJO("stop_reason", c.last.stopReason());
+        }
+    }
+
+    private static void printStats(PrintWriter err, int promptTokens, Choice c) {
+        RequestTimings t = c.last.timings();
+        double ttft = t.timeToFirstTokenNanos() / 1e9;
+        double decode = (t.finishedNanos() - t.firstTokenNanos()) / 1e9;
+        int generated = c.tokens.size();
+        err.printf("[%d prompt tokens, first token after %.3f s (%.1f tok/s); %d generated, %.1f tok/s decode;"
+                        + " finish: %s]%n", promptTokens, ttft, promptTokens / Math.max(ttft, 1e-9), generated,
+                generated > 1 ? (generated - 1) / Math.max(decode, 1e-9) : 0.0, c.last.finishReason().apiName());
     }
 }

@@ -62,6 +62,28 @@ class GenerateCommandTest {
     }
 
     @Test
+    void stopStringsAndSeveralCompletions() throws IOException {
+        Path dir = SharedModels.model("tinystories-656k");
+        Run stopped = run("generate", "--model", dir.toString(), "--prompt", "Once upon a time", "--max-tokens", "40",
+                "--temperature", "0", "--stop", "Lily", "--json");
+        assertThat(stopped.exitCode()).as(stopped.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(stopped.out());
+        assertThat(json.get("text").asText()).isEqualTo(", a little girl named ");
+        assertThat(json.get("finish_reason").asText()).isEqualTo("stop");
+        assertThat(json.get("stop_reason").asText()).isEqualTo("Lily");
+
+        Run three = run("generate", "--model", dir.toString(), "--prompt", "Once upon a time", "--max-tokens", "10",
+                "--temperature", "0.9", "--seed", "5", "--n", "3", "--json");
+        assertThat(three.exitCode()).as(three.err()).isZero();
+        JsonNode choices = new ObjectMapper().readTree(three.out()).get("choices");
+        assertThat(choices).hasSize(3);
+        assertThat(choices.get(0).get("token_ids")).isNotEqualTo(choices.get(1).get("token_ids"));
+        Run again = run("generate", "--model", dir.toString(), "--prompt", "Once upon a time", "--max-tokens", "10",
+                "--temperature", "0.9", "--seed", "5", "--n", "3", "--json");
+        assertThat(new ObjectMapper().readTree(again.out()).get("choices")).isEqualTo(choices);
+    }
+
+    @Test
     void demoNeedsNoFilesAndSaysItsTextIsRandom() {
         Run r = run("generate", "--prompt", "Hello", "--max-tokens", "5", "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();

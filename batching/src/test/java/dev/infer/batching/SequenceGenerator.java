@@ -13,10 +13,9 @@ import java.util.Arrays;
 import java.util.function.IntConsumer;
 
 /**
- * Generates for one sequence at a time over a KV cache it has to itself: the prompt in chunks of at most
- * {@code maxChunkTokens} (so a long prompt never needs one huge step), then one decode step per token. This is
- * the single-request path of the {@code generate} command; the continuous-batching loop drives the same
- * engine steps for many sequences at once.
+ * Test oracle: generates for one sequence at a time over a KV cache it has to itself, the prompt in chunks, then
+ * one decode step per token, with the same sampler and stop checker as the engine loop but none of its scheduling.
+ * Tests compare what the engine loop and the scheduler produce under load with what this gives alone.
  */
 public final class SequenceGenerator {
     private final Engine engine;
