@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SchedulerSimulationTest {
 
     @ParameterizedTest(name = "seed {0}, {1} blocks, policy {2}")
-    @CsvSource({"1, 24, FCFS", "2, 64, PRIORITY", "3, 12, PRIORITY", "4, 200, FCFS"})
+    @CsvSource({"1, 24, FCFS", "2, 64, PRIORITY", "3, 12, PRIORITY", "4, 200, FCFS", "5, 24, PRIORITY",
+            "6, 16, PRIORITY", "7, 200, PRIORITY"})
     void invariantsHoldAfterEveryStep(long seed, int numBlocks, SchedulingPolicy policy) {
         Random rnd = new Random(seed);
         int blockSize = 4;
@@ -97,6 +98,14 @@ class SchedulerSimulationTest {
         assertThat(kv.stats().prefixHitTokens()).isPositive();
         if (numBlocks <= 24) {
             assertThat(scheduler.preemptions()).as("a tiny pool forces preemption").isPositive();
+        }
+        assertThat(scheduler.preemptions())
+                .isEqualTo(scheduler.memoryPreemptions() + scheduler.admissionPreemptions());
+        if (policy == SchedulingPolicy.PRIORITY) {
+            // Random priorities with 6 seats or a small pool: higher-priority arrivals must displace some.
+            assertThat(scheduler.admissionPreemptions()).as("admission preemptions").isPositive();
+        } else {
+            assertThat(scheduler.admissionPreemptions()).isZero();
         }
     }
 
