@@ -3,15 +3,8 @@ package dev.infer.batching;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infer.batching.sampling.SamplingParams;
-import dev.infer.engines.ComputeType;
-import dev.infer.engines.DeviceSpec;
-import dev.infer.engines.EngineOptions;
 import dev.infer.engines.KvCache;
 import dev.infer.engines.djl.DjlEngine;
-import dev.infer.engines.djl.DjlEngineFactory;
-import dev.infer.models.config.ModelConfigParser;
-import dev.infer.models.testing.SharedModels;
-import dev.infer.models.weights.SafetensorsWeights;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,12 +26,9 @@ class SequenceGeneratorTest {
 
     @BeforeAll
     static void load() throws IOException {
-        Path dir = SharedModels.model("tinystories-656k");
+        Path dir = TinyStories.directory();
         cases = new ObjectMapper().readTree(dir.resolve("REFERENCE_GREEDY.json").toFile()).get("cases");
-        try (SafetensorsWeights weights = SafetensorsWeights.open(dir)) {
-            engine = DjlEngineFactory.load(ModelConfigParser.read(dir), weights,
-                    new EngineOptions(ComputeType.FLOAT32, DeviceSpec.CPU, 2));
-        }
+        engine = TinyStories.engine();
         cache = engine.allocateKv(40, 16);
     }
 

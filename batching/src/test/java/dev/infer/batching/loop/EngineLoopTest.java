@@ -2,29 +2,22 @@ package dev.infer.batching.loop;
 
 import dev.infer.batching.FinishReason;
 import dev.infer.batching.SequenceGenerator;
+import dev.infer.batching.TinyStories;
 import dev.infer.batching.sampling.SamplingParams;
 import dev.infer.batching.scheduler.OverloadedException;
 import dev.infer.batching.scheduler.SchedulerConfig;
 import dev.infer.batching.scheduler.SchedulingPolicy;
-import dev.infer.engines.ComputeType;
-import dev.infer.engines.DeviceSpec;
 import dev.infer.engines.Engine;
-import dev.infer.engines.EngineOptions;
 import dev.infer.engines.KvCache;
 import dev.infer.engines.Logits;
 import dev.infer.engines.ModelInfo;
 import dev.infer.engines.StepBatch;
 import dev.infer.engines.djl.DjlEngine;
-import dev.infer.engines.djl.DjlEngineFactory;
-import dev.infer.models.config.ModelConfigParser;
-import dev.infer.models.testing.SharedModels;
 import dev.infer.models.tokenizer.TextTokenizer;
-import dev.infer.models.weights.SafetensorsWeights;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -45,12 +38,8 @@ class EngineLoopTest {
 
     @BeforeAll
     static void load() {
-        Path dir = SharedModels.model("tinystories-656k");
-        tokenizer = TextTokenizer.load(dir);
-        try (SafetensorsWeights weights = SafetensorsWeights.open(dir)) {
-            engine = DjlEngineFactory.load(ModelConfigParser.read(dir), weights,
-                    new EngineOptions(ComputeType.FLOAT32, DeviceSpec.CPU, 2));
-        }
+        tokenizer = TextTokenizer.load(TinyStories.directory());
+        engine = TinyStories.engine();
     }
 
     @AfterAll

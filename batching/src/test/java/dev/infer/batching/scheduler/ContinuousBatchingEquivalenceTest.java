@@ -3,22 +3,14 @@ package dev.infer.batching.scheduler;
 import dev.infer.batching.GenerationResult;
 import dev.infer.batching.SequenceGenerator;
 import dev.infer.batching.kv.KvCacheManager;
-import dev.infer.engines.ComputeType;
-import dev.infer.engines.DeviceSpec;
-import dev.infer.engines.EngineOptions;
 import dev.infer.engines.KvCache;
 import dev.infer.engines.Logits;
 import dev.infer.engines.djl.DjlEngine;
-import dev.infer.engines.djl.DjlEngineFactory;
-import dev.infer.models.config.ModelConfigParser;
-import dev.infer.models.testing.SharedModels;
-import dev.infer.models.weights.SafetensorsWeights;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,11 +29,7 @@ class ContinuousBatchingEquivalenceTest {
 
     @BeforeAll
     static void load() {
-        Path dir = SharedModels.model("tinystories-656k");
-        try (SafetensorsWeights weights = SafetensorsWeights.open(dir)) {
-            engine = DjlEngineFactory.load(ModelConfigParser.read(dir), weights,
-                    new EngineOptions(ComputeType.FLOAT32, DeviceSpec.CPU, 2));
-        }
+        engine = dev.infer.batching.TinyStories.engine();
     }
 
     @AfterAll

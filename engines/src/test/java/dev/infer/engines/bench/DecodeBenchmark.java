@@ -6,7 +6,6 @@ import dev.infer.engines.KvCache;
 import dev.infer.engines.Logits;
 import dev.infer.engines.StepBatch;
 import dev.infer.models.config.ModelConfig;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -39,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The primary score is engine steps per second. Each step yields {@code batch} tokens, so
  * tokens/s = steps/s × batch; JMH also reports that product directly as the secondary result
- * {@code decode:tokens} (an {@link AuxCounters} counter).
+ * {@code decode:tokens} (an {@link TokenCounter}).
  *
  * <p>The forked JVM's heap is fixed and pre-touched ({@code -Xms = -Xmx}, {@code AlwaysPreTouch}), so the RSS
  * logged after each iteration moves only with native memory (weights, PyTorch tensors, KV cache): RSS that keeps
@@ -92,20 +91,8 @@ public class DecodeBenchmark {
         decode = BenchEngines.step(next, true);
     }
 
-    /** Counts generated tokens; JMH reports it per second next to the primary score. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Tokens {
-        public long tokens;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            tokens = 0;
-        }
-    }
-
     @Benchmark
-    public Logits decode(Tokens counter) {
+    public Logits decode(TokenCounter counter) {
         Logits logits = engine.forward(decode, cache);
         counter.tokens += batch;
         return logits;

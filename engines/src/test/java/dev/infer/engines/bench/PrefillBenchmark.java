@@ -6,7 +6,6 @@ import dev.infer.engines.KvCache;
 import dev.infer.engines.Logits;
 import dev.infer.engines.StepBatch;
 import dev.infer.models.config.ModelConfig;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -70,20 +69,8 @@ public class PrefillBenchmark {
         prefill = BenchEngines.step(List.of(new BenchEngines.Seq(BenchEngines.blocks(0, blocks), 0, prompt)), true);
     }
 
-    /** Counts prompt tokens processed; JMH reports it per second next to the primary score. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Tokens {
-        public long tokens;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            tokens = 0;
-        }
-    }
-
     @Benchmark
-    public Logits prefill(Tokens counter) {
+    public Logits prefill(TokenCounter counter) {
         Logits logits = engine.forward(prefill, cache);
         counter.tokens += TOKENS;
         return logits;
