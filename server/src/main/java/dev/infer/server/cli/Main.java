@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code bin/inference-server}: the program's entry point. */
 @Command(name = "inference-server", mixinStandardHelpOptions = true, version = "inference-server 0.1.0",
         description = "A JVM-native LLM inference server.",
-        subcommands = {GenerateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

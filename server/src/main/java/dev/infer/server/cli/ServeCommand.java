@@ -1,0 +1,114 @@
+package dev.infer.server.cli;
+
+import dev.infer.server.http.HttpServerConfig;
+import dev.infer.server.http.InferenceHttpServer;
+import dev.infer.server.model.LoadedModel;
+import dev.infer.server.model.ModelLoader;
+import dev.infer.server.serving.EngineSettings;
+import dev.infer.server.serving.ServedModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.CountDownLatch;
+
+/** {@code serve}: the OpenAI-compatible HTTP server over one model, until SIGTERM / Ctrl-C. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve a model over an OpenAI-compatible HTTP API.")
+final class ServeCommand implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--served-model-name", description = "The model name clients use. Default: the model's name.")
+    String servedModelName;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind. Default: ${DEFAULT-VALUE}.")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8000", description = "HTTP port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--api-key", description = "Require 'Authorization: Bearer KEY' on /v1 requests.")
+    String apiKey;
+
+    @Option(names = "--block-size", defaultValue = "16", description = "Tokens per KV block. Default: ${DEFAULT-VALUE}.")
+    int blockSize;
+
+    @Option(names = "--kv-cache-memory", paramLabel = "SIZE", description = "KV cache size, e.g. 2GiB (overrides --kv-cache-fraction).")
+    String kvCacheMemory;
+
+    @Option(names = "--kv-cache-fraction", defaultValue = "0.3",
+            description = "KV cache as a fraction of available memory. Default: ${DEFAULT-VALUE}.")
+    double kvCacheFraction;
+
+    @Option(names = "--max-num-batched-tokens", defaultValue = "2048", description = "Tokens per step. Default: ${DEFAULT-VALUE}.")
+    int maxNumBatchedTokens;
+
+    @Option(names = "--max-num-seqs", defaultValue = "256", description = "Sequences per step. Default: ${DEFAULT-VALUE}.")
+    int maxNumSeqs;
+
+    @Option(names = "--max-queued-requests", defaultValue = "10000",
+            description = "Waiting requests beyond which the server answers 429. Default: ${DEFAULT-VALUE}.")
+    int maxQueuedRequests;
+
+    @Option(names = "--enable-prefix-caching", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Reuse KV blocks of shared prompt prefixes. Default: ${DEFAULT-VALUE}.")
+    boolean prefixCaching;
+
+    @Override
+    public void run() {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be in [0, 65535], got " + port);
+        }
+        EngineSettings settings = new EngineSettings(blockSize, kvCacheMemory, kvCacheFraction, maxNumBatchedTokens,
+                maxNumSeqs, maxQueuedRequests, prefixCaching);
+        LoadedModel model = ModelLoader.load(modelOptions.settings());
+        if (model.randomWeights()) {
+            LOG.warn("{} runs on random weights: its text is random", model.name());
+        }
+        ServedModel served;
+        try {
+            served = ServedModel.start(model, servedModelName, settings);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        InferenceHttpServer server = new InferenceHttpServer(new HttpServerConfig(host, port, apiKey,
+                HttpServerConfig.DEFAULT_MAX_BODY_BYTES), served);
+        CountDownLatch stopped = new CountDownLatch(1);
+        try {
+            server.start();
+            var info = model.engine().info();
+            LOG.info("serving model={} as '{}' engine={} device={} dtype={} kv_blocks={} (block size {}) http={}:{} ({})",
+                    model.name(), served.servedName(), info.engineName(), info.device(), info.computeType(),
+                    served.kvBlocks(), blockSize, host, server.port(), server.transport());
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+                shutdown(server, served);
+                stopped.countDown();
+            }));
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            shutdown(server, served);
+        } catch (RuntimeException e) {
+            shutdown(server, served);
+            throw e;
+        }
+    }
+
+    /** Stop accepting, end in-flight requests (abort), then let Netty drain and exit. */
+    private static void shutdown(InferenceHttpServer server, ServedModel served) {
+        LOG.info("shutting down");
+        try {
+            server.beginDrain();
+            served.loop().close();
+        } finally {
+            server.close();
+            served.close();
+        }
+    }
+}

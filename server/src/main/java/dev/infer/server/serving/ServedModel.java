@@ -1,0 +1,86 @@
+package dev.infer.server.serving;
+
+import dev.infer.batching.kv.KvCacheSizing;
+import dev.infer.batching.loop.EngineLoop;
+import dev.infer.batching.scheduler.SchedulerConfig;
+import dev.infer.batching.scheduler.SchedulingPolicy;
+import dev.infer.engines.KvCache;
+import dev.infer.server.model.LoadedModel;
+
+/**
+ * A loaded model with its KV cache and running engine loop, under the name clients use. Closing it stops the loop
+ * (in-flight requests end with "abort"), then frees the cache and the model.
+ */
+public final class ServedModel implements AutoCloseable {
+    private final LoadedModel model;
+    private final String servedName;
+    private final KvCache cache;
+    private final EngineLoop loop;
+
+    private ServedModel(LoadedModel model, String servedName, KvCache cache, EngineLoop loop) {
+        this.model = model;
+        this.servedName = servedName;
+        this.cache = cache;
+        this.loop = loop;
+    }
+
+    /** Sizes and allocates the KV cache and starts the loop; takes ownership of {@code model}. */
+    public static ServedModel start(LoadedModel model, String servedName, EngineSettings s) {
+        int blocks = kvBlocks(model, s);
+        KvCache cache = model.engine().allocateKv(blocks, s.blockSize());
+        SchedulerConfig limits = new SchedulerConfig(s.maxNumBatchedTokens(), s.maxNumSeqs(), SchedulingPolicy.FCFS,
+                s.maxQueuedRequests(), (long) s.maxQueuedRequests() * model.config().maxPositionEmbeddings());
+        EngineLoop loop = new EngineLoop(model.engine(), cache, model.tokenizer(),
+                model.specialTokens().eosTokenIdArray(), limits, s.prefixCaching());
+        return new ServedModel(model, servedName == null ? model.name() : servedName, cache, loop);
+    }
+
+    /** Blocks the memory budget buys, capped at what max context x max-num-seqs could ever use (plus the null block). */
+    static int kvBlocks(LoadedModel model, EngineSettings s) {
+        long bytesPerBlock = model.engine().kvBytesPerBlock(s.blockSize());
+        long budget = s.kvCacheMemory() != null ? KvCacheSizing.parseBytes(s.kvCacheMemory())
+                : KvCacheSizing.fractionOfAvailable(s.kvCacheFraction());
+        int blocks = KvCacheSizing.blocksFor(budget, bytesPerBlock);
+        long perSeq = (model.config().maxPositionEmbeddings() + s.blockSize() - 1) / s.blockSize();
+        long cap = perSeq * s.maxNumSeqs() + 1;
+        return (int) Math.min(blocks, Math.min(cap, Integer.MAX_VALUE));
+    }
+
+    public LoadedModel model() {
+        return model;
+    }
+
+    public String servedName() {
+        return servedName;
+    }
+
+    public EngineLoop loop() {
+        return loop;
+    }
+
+    public int kvBlocks() {
+        return cache.numBlocks();
+    }
+
+    public int contextLength() {
+        return model.config().maxPositionEmbeddings();
+    }
+
+    /** Tokens the KV cache holds for one sequence at most (all usable blocks). */
+    public long kvCapacityTokens() {
+        return (long) (cache.numBlocks() - 1) * cache.blockSize();
+    }
+
+    @Override
+    public void close() {
+        try {
+            loop.close();
+        } finally {
+            try {
+                cache.close();
+            } finally {
+                model.close();
+            }
+        }
+    }
+}
