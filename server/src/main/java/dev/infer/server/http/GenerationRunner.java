@@ -2,6 +2,7 @@ package dev.infer.server.http;
 
 import dev.infer.batching.loop.GenerationRequest;
 import dev.infer.batching.scheduler.OverloadedException;
+import dev.infer.server.metrics.RequestRecorder;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -21,10 +22,14 @@ final class GenerationRunner {
         ResponseHeader header = ResponseHeader.create(shape.idPrefix(), context.model().servedName());
         ResponseSink sink = options.stream() ? new StreamedResponse(ctx, shape, options, header, inFlight)
                 : new CollectedResponse(ctx, shape, options, header, inFlight, promptIds);
+        RequestRecorder metrics = context.metrics().newRequest(options.params().n());
         long id;
         try {
             GenerationRequest request = new GenerationRequest(promptIds, options.params(), options.priority(), null, 0);
-            id = context.model().loop().submit(request, d -> ctx.executor().execute(() -> sink.onDelta(d)));
+            id = context.model().loop().submit(request, d -> {
+                metrics.onDelta(d);
+                ctx.executor().execute(() -> sink.onDelta(d));
+            });
         } catch (OverloadedException e) {
             throw new ApiException(HttpResponseStatus.TOO_MANY_REQUESTS, "rate_limit_error", e.getMessage(), null,
                     null);

@@ -16,9 +16,13 @@ final class Router {
     static Router standard(ServingContext context) {
         InfoEndpoints info = new InfoEndpoints(context);
         GenerationRunner runner = new GenerationRunner(context);
+        TokenizeEndpoints tokenize = new TokenizeEndpoints(context);
         return new Router()
                 .add(HttpMethod.POST, "/v1/completions", new CompletionsEndpoint(context, runner))
                 .add(HttpMethod.POST, "/v1/chat/completions", new ChatCompletionsEndpoint(context, runner))
+                .add(HttpMethod.POST, "/tokenize", tokenize::tokenize)
+                .add(HttpMethod.POST, "/detokenize", tokenize::detokenize)
+                .add(HttpMethod.GET, "/metrics", new MetricsEndpoint(context))
                 .add(HttpMethod.GET, "/v1/models", info::models)
                 .add(HttpMethod.GET, "/health", info::health)
                 .add(HttpMethod.GET, "/ready", info::ready);

@@ -1,22 +1,30 @@
 package dev.infer.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.infer.server.metrics.ServerMetrics;
 import dev.infer.server.serving.ServedModel;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** What every connection shares: the served model, the JSON mapper, the API key, and the draining flag. */
+/** What every connection shares: the served model, the JSON mapper, the API key, the metrics, and the draining flag. */
 public final class ServingContext {
     private final ServedModel model;
     private final ObjectMapper mapper = new ObjectMapper();
     private final byte[] apiKeyDigest;
+    private final ServerMetrics metrics;
     private volatile boolean draining;
 
     ServingContext(ServedModel model, String apiKey) {
         this.model = model;
         this.apiKeyDigest = apiKey == null ? null : sha256(apiKey);
+        this.metrics = new ServerMetrics(() -> model.loop().stats());
+    }
+
+    /** This server's Prometheus metrics (its own registry). */
+    public ServerMetrics metrics() {
+        return metrics;
     }
 
     public ServedModel model() {
