@@ -1,5 +1,6 @@
 package dev.infer.server.cli;
 
+import dev.infer.server.grpc.InferenceGrpcServer;
 import dev.infer.server.http.HttpServerConfig;
 import dev.infer.server.http.InferenceHttpServer;
 import dev.infer.server.model.LoadedModel;
@@ -16,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code serve}: the OpenAI-compatible HTTP server over one model, until SIGTERM / Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve a model over an OpenAI-compatible HTTP API.")
+        description = "Serve a model over an OpenAI-compatible HTTP API and gRPC.")
 final class ServeCommand implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
@@ -31,6 +32,10 @@ final class ServeCommand implements Runnable {
 
     @Option(names = "--port", defaultValue = "8000", description = "HTTP port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
     int port;
+
+    @Option(names = "--grpc-port", defaultValue = "8001",
+            description = "gRPC port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+    int grpcPort;
 
     @Option(names = "--api-key", description = "Require 'Authorization: Bearer KEY' on /v1 requests.")
     String apiKey;
@@ -64,6 +69,9 @@ final class ServeCommand implements Runnable {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be in [0, 65535], got " + port);
         }
+        if (grpcPort < 0 || grpcPort > 65535) {
+            throw new IllegalArgumentException("--grpc-port must be in [0, 65535], got " + grpcPort);
+        }
         EngineSettings settings = new EngineSettings(blockSize, kvCacheMemory, kvCacheFraction, maxNumBatchedTokens,
                 maxNumSeqs, maxQueuedRequests, prefixCaching);
         LoadedModel model = ModelLoader.load(modelOptions.settings());
@@ -79,36 +87,43 @@ final class ServeCommand implements Runnable {
         }
         InferenceHttpServer server = new InferenceHttpServer(new HttpServerConfig(host, port, apiKey,
                 HttpServerConfig.DEFAULT_MAX_BODY_BYTES), served);
+        InferenceGrpcServer grpc = new InferenceGrpcServer(host, grpcPort, apiKey, served);
         CountDownLatch stopped = new CountDownLatch(1);
         try {
             server.start();
+            grpc.start();
             var info = model.engine().info();
-            LOG.info("serving model={} as '{}' engine={} device={} dtype={} kv_blocks={} (block size {}) http={}:{} ({})",
+            LOG.info("serving model={} as '{}' engine={} device={} dtype={} kv_blocks={} (block size {}) http={}:{} ({}) grpc={}:{}",
                     model.name(), served.servedName(), info.engineName(), info.device(), info.computeType(),
-                    served.kvBlocks(), blockSize, host, server.port(), server.transport());
+                    served.kvBlocks(), blockSize, host, server.port(), server.transport(), host, grpc.port());
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
-                shutdown(server, served);
+                shutdown(server, grpc, served);
                 stopped.countDown();
             }));
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            shutdown(server, served);
+            shutdown(server, grpc, served);
         } catch (RuntimeException e) {
-            shutdown(server, served);
+            shutdown(server, grpc, served);
             throw e;
         }
     }
 
     /** Stop accepting, end in-flight requests (abort), then let Netty drain and exit. */
-    private static void shutdown(InferenceHttpServer server, ServedModel served) {
+    private static void shutdown(InferenceHttpServer server, InferenceGrpcServer grpc, ServedModel served) {
         LOG.info("shutting down");
         try {
             server.beginDrain();
+            grpc.beginDrain();
             served.loop().close();
         } finally {
-            server.close();
-            served.close();
+            try {
+                server.close();
+                grpc.close();
+            } finally {
+                served.close();
+            }
         }
     }
 }
