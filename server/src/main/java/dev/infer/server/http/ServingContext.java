@@ -19,7 +19,7 @@ public final class ServingContext {
     ServingContext(ServedModel model, String apiKey) {
         this.model = model;
         this.apiKeyDigest = apiKey == null ? null : sha256(apiKey);
-        this.metrics = new ServerMetrics(() -> model.loop().stats());
+        this.metrics = new ServerMetrics(model.servedName(), model.contextLength(), () -> model.loop().stats());
     }
 
     /** This server's Prometheus metrics (its own registry). */

@@ -4,20 +4,25 @@ import dev.infer.batching.loop.RequestTimings;
 import dev.infer.batching.loop.TokenDelta;
 
 /**
- * One request's metrics, fed every delta (on the engine loop's thread). Each finished completion counts in
- * {@code inference_request_success_total}; when the last of the {@code n} finishes, the request's tokens are
- * counted (as its {@code usage} reports them) and its latencies observed.
+ * One request's metrics, fed every delta (on the engine loop's thread). Each token after a completion's first
+ * observes the gap since that completion's previous token in {@code vllm:inter_token_latency_seconds} (the
+ * deltas' arrival times, per completion); each finished completion counts in {@code vllm:request_success_total}.
+ * When the last of the {@code n} finishes, the request's tokens are counted (as its {@code usage} reports them)
+ * and its latencies and token counts observed.
  */
 public final class RequestRecorder {
     private static final double NANOS = 1e9;
 
     private final ServerMetrics metrics;
+    /** Arrival time of each completion's latest token ({@link System#nanoTime()}), 0 before its first. */
+    private final long[] lastTokenNanos;
     private int open;
     private long generated;
 
     RequestRecorder(ServerMetrics metrics, int n) {
         this.metrics = metrics;
         this.open = n;
+        this.lastTokenNanos = new long[Math.max(n, 1)];
     }
 
     public synchronized void onDelta(TokenDelta d) {
@@ -26,21 +31,34 @@ public final class RequestRecorder {
         }
         if (d.sample() != null) {
             generated++;
+            int i = d.index();
+            if (i >= 0 && i < lastTokenNanos.length) {
+                long now = System.nanoTime();
+                if (lastTokenNanos[i] != 0) {
+                    metrics.interTokenLatency.observe((now - lastTokenNanos[i]) / NANOS);
+                }
+                lastTokenNanos[i] = now;
+            }
         }
         if (!d.isFinal()) {
             return;
         }
-        metrics.requestSuccess.labels(d.finishReason().apiName()).inc();
+        metrics.requestFinished(d.finishReason().apiName());
         if (--open > 0) {
             return;
         }
         metrics.promptTokens.inc(d.promptTokens());
         metrics.generationTokens.inc(generated);
+        metrics.requestPromptTokens.observe(d.promptTokens());
+        metrics.requestGenerationTokens.observe(generated);
         RequestTimings t = d.timings();
         if (t == null || t.finishedNanos() == 0) {
             return;
         }
         metrics.e2eLatency.observe((t.finishedNanos() - t.submittedNanos()) / NANOS);
+        if (t.scheduledNanos() != 0) {
+            metrics.queueTime.observe(t.queueNanos() / NANOS);
+        }
         if (t.firstTokenNanos() != 0) {
             metrics.timeToFirstToken.observe(t.timeToFirstTokenNanos() / NANOS);
             if (d.completionTokens() > 1) {

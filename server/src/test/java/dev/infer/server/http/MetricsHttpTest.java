@@ -17,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MetricsHttpTest {
     private static final String BODY = "{\"model\":\"tinystories\",\"prompt\":\"Once upon a time\",\"max_tokens\":5,"
             + "\"temperature\":0,\"ignore_eos\":true}";
+    /** Every vLLM series carries the served model name. */
+    private static final String M = "{model_name=\"tinystories\",}";
 
     /** The value of the sample whose name and labels are exactly {@code series}; fails when it is missing. */
     private static double sample(String text, String series) {
@@ -32,8 +34,8 @@ class MetricsHttpTest {
             HttpResponse<String> before = server.get("/metrics");
             assertThat(before.statusCode()).isEqualTo(200);
             assertThat(before.headers().firstValue("content-type").orElse("")).startsWith("text/plain; version=0.0.4");
-            assertThat(sample(before.body(), "inference_prompt_tokens_total")).isZero();
-            assertThat(sample(before.body(), "inference_time_to_first_token_seconds_count")).isZero();
+            assertThat(sample(before.body(), "vllm:prompt_tokens_total" + M)).isZero();
+            assertThat(sample(before.body(), "vllm:time_to_first_token_seconds_count" + M)).isZero();
 
             long prompt = 0;
             long completion = 0;
@@ -49,20 +51,32 @@ class MetricsHttpTest {
             assertThat(completion).isEqualTo(10);
 
             String text = server.get("/metrics").body();
-            assertThat(sample(text, "inference_prompt_tokens_total")).isEqualTo(prompt);
-            assertThat(sample(text, "inference_generation_tokens_total")).isEqualTo(completion);
-            assertThat(sample(text, "inference_request_success_total{finish_reason=\"length\",}")).isEqualTo(2);
-            assertThat(sample(text, "inference_time_to_first_token_seconds_count")).isEqualTo(2);
-            assertThat(sample(text, "inference_e2e_request_latency_seconds_count")).isEqualTo(2);
-            assertThat(sample(text, "inference_time_per_output_token_seconds_count")).isEqualTo(2);
-            assertThat(sample(text, "inference_time_to_first_token_seconds_sum")).isPositive();
-            assertThat(sample(text, "inference_requests_running")).isZero();
-            assertThat(sample(text, "inference_requests_waiting")).isZero();
-            assertThat(sample(text, "inference_preemptions_total")).isZero();
-            assertThat(sample(text, "inference_kv_cache_usage_ratio")).isBetween(0.0, 1.0);
-            assertThat(sample(text, "inference_prefix_cache_hit_ratio")).isBetween(0.0, 1.0);
-            assertThat(sample(text, "inference_prefix_cache_queries_total")).isGreaterThanOrEqualTo(0);
-            assertThat(text).contains("# TYPE inference_time_to_first_token_seconds histogram")
+            assertThat(sample(text, "vllm:prompt_tokens_total" + M)).isEqualTo(prompt);
+            assertThat(sample(text, "vllm:generation_tokens_total" + M)).isEqualTo(completion);
+            assertThat(sample(text,
+                    "vllm:request_success_total{model_name=\"tinystories\",finished_reason=\"length\",}"))
+                    .isEqualTo(2);
+            assertThat(sample(text, "vllm:time_to_first_token_seconds_count" + M)).isEqualTo(2);
+            assertThat(sample(text, "vllm:time_to_first_token_seconds_sum" + M)).isPositive();
+            assertThat(sample(text, "vllm:e2e_request_latency_seconds_count" + M)).isEqualTo(2);
+            assertThat(sample(text, "vllm:request_queue_time_seconds_count" + M)).isEqualTo(2);
+            assertThat(sample(text, "vllm:request_time_per_output_token_seconds_count" + M)).isEqualTo(2);
+            // one observation per gap between successive tokens of a completion: (5 - 1) per request
+            assertThat(sample(text, "vllm:inter_token_latency_seconds_count" + M)).isEqualTo(completion - 2);
+            assertThat(sample(text, "vllm:request_prompt_tokens_count" + M)).isEqualTo(2);
+            assertThat(sample(text, "vllm:request_prompt_tokens_sum" + M)).isEqualTo(prompt);
+            assertThat(sample(text, "vllm:request_generation_tokens_count" + M)).isEqualTo(2);
+            assertThat(sample(text, "vllm:request_generation_tokens_sum" + M)).isEqualTo(completion);
+            assertThat(sample(text, "vllm:num_requests_running" + M)).isZero();
+            assertThat(sample(text, "vllm:num_requests_waiting" + M)).isZero();
+            assertThat(sample(text, "vllm:num_preemptions_total" + M)).isZero();
+            assertThat(sample(text, "vllm:kv_cache_usage_perc" + M)).isBetween(0.0, 1.0);
+            assertThat(sample(text, "vllm:prefix_cache_queries_total" + M)).isGreaterThanOrEqualTo(0);
+            assertThat(sample(text, "vllm:prefix_cache_hits_total" + M))
+                    .isBetween(0.0, sample(text, "vllm:prefix_cache_queries_total" + M));
+            assertThat(text).contains("# TYPE vllm:time_to_first_token_seconds histogram")
+                    .contains("# TYPE vllm:prompt_tokens_total counter")
+                    .doesNotContain("inference_")
                     .contains("jvm_memory_bytes_used").contains("jvm_threads_current");
         }
     }
@@ -74,8 +88,8 @@ class MetricsHttpTest {
              TestServer b = TestServer.start(SharedModels.model("tinystories-656k").toString(), "tinystories", null,
                      TestServer.smallCache())) {
             assertThat(a.post("/v1/completions", BODY).statusCode()).isEqualTo(200);
-            assertThat(sample(a.get("/metrics").body(), "inference_generation_tokens_total")).isEqualTo(5);
-            assertThat(sample(b.get("/metrics").body(), "inference_generation_tokens_total")).isZero();
+            assertThat(sample(a.get("/metrics").body(), "vllm:generation_tokens_total" + M)).isEqualTo(5);
+            assertThat(sample(b.get("/metrics").body(), "vllm:generation_tokens_total" + M)).isZero();
         }
     }
 }
