@@ -108,6 +108,23 @@ class GrpcServerTest {
     }
 
     @Test
+    void greedyIdsOverGrpcEqualTheReference() throws Exception {
+        var cases = new com.fasterxml.jackson.databind.ObjectMapper().readTree(SharedModels.model("tinystories-656k")
+                .resolve("REFERENCE_GREEDY.json").toFile()).get("cases");
+        for (var c : cases) {
+            var prompt = dev.infer.server.grpc.v1.TokenIds.newBuilder();
+            c.get("input_ids").forEach(id -> prompt.addIds(id.intValue()));
+            var it = stub.generate(GenerateRequest.newBuilder().setModel("tinystories").setTokenIds(prompt)
+                    .setMaxTokens(c.get("greedy_ids").size()).setTemperature(0).build());
+            List<Integer> ids = new ArrayList<>();
+            it.forEachRemaining(r -> ids.addAll(r.getTokenIdsList()));
+            List<Integer> expected = new ArrayList<>();
+            c.get("greedy_ids").forEach(id -> expected.add(id.intValue()));
+            assertThat(ids).as("prompt %s", c.get("prompt")).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void greedyGenerateMatchesTheEngine() throws Exception {
         var it = stub.generate(GenerateRequest.newBuilder().setModel("tinystories").setText(PROMPT).setMaxTokens(12)
                 .setTemperature(0).build());

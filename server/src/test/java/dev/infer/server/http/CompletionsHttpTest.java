@@ -68,6 +68,20 @@ class CompletionsHttpTest {
     }
 
     @Test
+    void greedyIdsOverHttpEqualTheReference() throws Exception {
+        JsonNode cases = TestServer.JSON.readTree(SharedModels.model("tinystories-656k")
+                .resolve("REFERENCE_GREEDY.json").toFile()).get("cases");
+        for (JsonNode c : cases) {
+            String body = "{\"model\":\"tinystories\",\"prompt\":" + c.get("input_ids") + ",\"max_tokens\":"
+                    + c.get("greedy_ids").size() + ",\"temperature\":0,\"return_token_ids\":true}";
+            HttpResponse<String> r = server.post("/v1/completions", body);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(TestServer.json(r).get("choices").get(0).get("token_ids")).as("prompt %s", c.get("prompt"))
+                    .isEqualTo(c.get("greedy_ids"));
+        }
+    }
+
+    @Test
     void greedyCompletionMatchesTheEngineLoopAndHasUsage() throws Exception {
         HttpResponse<String> r = server.post("/v1/completions", body(false, 12));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
