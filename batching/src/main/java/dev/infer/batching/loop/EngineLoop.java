@@ -68,6 +68,8 @@ public final class EngineLoop implements AutoCloseable {
     /** Requests submitted but not yet scheduled, and their prompt tokens: the admission gate's view. */
     private final AtomicInteger queuedRequests = new AtomicInteger();
     private final AtomicLong queuedPromptTokens = new AtomicLong();
+    /** Completions submitted and not yet finished (queued commands included): what a draining server waits for. */
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final Thread thread;
     /** Guards the switch to closing, so no command is queued after the final drain. */
     private final Object lifecycle = new Object();
@@ -121,6 +123,7 @@ public final class EngineLoop implements AutoCloseable {
                 completions.forEach(this::leaveQueue);
                 throw new IllegalStateException("the engine loop is shutting down");
             }
+            inFlight.addAndGet(n);
             commands.add(new Submit(completions));
         }
         return requestId;
@@ -150,6 +153,11 @@ public final class EngineLoop implements AutoCloseable {
 
     public boolean isAlive() {
         return thread.isAlive() && !closing;
+    }
+
+    /** Completions submitted and not finished yet, from any thread. */
+    public int inFlight() {
+        return inFlight.get();
     }
 
     public LoopStats stats() {
@@ -299,6 +307,7 @@ public final class EngineLoop implements AutoCloseable {
         if (active.remove(r.id) == null) {
             return;
         }
+        inFlight.decrementAndGet();
         List<ActiveRequest> siblings = byRequest.get(r.requestId);
         siblings.remove(r);
         if (siblings.isEmpty()) {

@@ -64,10 +64,18 @@ final class ServeCommand implements Runnable {
             description = "Reuse KV blocks of shared prompt prefixes. Default: ${DEFAULT-VALUE}.")
     boolean prefixCaching;
 
+    @Option(names = "--shutdown-grace", defaultValue = "20",
+            description = "Seconds a stopping server lets in-flight requests finish before aborting them. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int shutdownGraceSeconds;
+
     @Override
     public void run() {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be in [0, 65535], got " + port);
+        }
+        if (shutdownGraceSeconds < 0) {
+            throw new IllegalArgumentException("--shutdown-grace must be >= 0, got " + shutdownGraceSeconds);
         }
         if (grpcPort < 0 || grpcPort > 65535) {
             throw new IllegalArgumentException("--grpc-port must be in [0, 65535], got " + grpcPort);
@@ -97,32 +105,42 @@ final class ServeCommand implements Runnable {
                     model.name(), served.servedName(), info.engineName(), info.device(), info.computeType(),
                     served.kvBlocks(), blockSize, host, server.port(), server.transport(), host, grpc.port());
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
-                shutdown(server, grpc, served);
+                shutdown(server, grpc, served, shutdownGraceSeconds);
                 stopped.countDown();
             }));
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            shutdown(server, grpc, served);
+            shutdown(server, grpc, served, shutdownGraceSeconds);
         } catch (RuntimeException e) {
-            shutdown(server, grpc, served);
+            shutdown(server, grpc, served, shutdownGraceSeconds);
             throw e;
         }
     }
 
-    /** Stop accepting, end in-flight requests (abort), then let Netty drain and exit. */
-    private static void shutdown(InferenceHttpServer server, InferenceGrpcServer grpc, ServedModel served) {
-        LOG.info("shutting down");
+    /** Stop accepting, let in-flight requests finish within the grace period, abort the rest, then exit. */
+    private static void shutdown(InferenceHttpServer server, InferenceGrpcServer grpc, ServedModel served,
+                                 int graceSeconds) {
+        LOG.info("shutting down: no new requests; waiting up to {} s for {} in flight", graceSeconds,
+                served.loop().inFlight());
         try {
             server.beginDrain();
             grpc.beginDrain();
-            served.loop().close();
+            if (!served.awaitIdle(java.time.Duration.ofSeconds(graceSeconds))) {
+                LOG.warn("grace period over: aborting {} requests", served.loop().inFlight());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             try {
-                server.close();
-                grpc.close();
+                served.loop().close();
             } finally {
-                served.close();
+                try {
+                    server.close();
+                    grpc.close();
+                } finally {
+                    served.close();
+                }
             }
         }
     }

@@ -46,6 +46,23 @@ public final class ServedModel implements AutoCloseable {
         return (int) Math.min(blocks, Math.min(cap, Integer.MAX_VALUE));
     }
 
+    /**
+     * Waits until no request is running or waiting (or {@code grace} passes), so a draining server lets in-flight
+     * requests finish; true when it went idle in time.
+     */
+    public boolean awaitIdle(java.time.Duration grace) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (true) {
+            if (loop().inFlight() == 0) {
+                return true;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+    }
+
     public LoadedModel model() {
         return model;
     }
