@@ -1,6 +1,5 @@
 package dev.infer.batching;
 
 /** The tokens one sequence produced and why it stopped. */
-public record GenerationResult(int[] promptTokenIds, int[] tokenIds, FinishReason finishReason, long prefillNanos,
-                               long decodeNanos) {
+public record GenerationResult(int[] promptTokenIds, int[] tokenIds, FinishReason finishReason) {
 }

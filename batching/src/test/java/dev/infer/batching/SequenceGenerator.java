@@ -53,9 +53,7 @@ public final class SequenceGenerator {
         int[] blockTable = blockTable(total);
         SequenceSampler sampler = new SequenceSampler(params, prompt, eosTokenIds);
         StopChecker stopChecker = new StopChecker(params, eosTokenIds);
-        long start = System.nanoTime();
         float[] logits = prefill(prompt, blockTable);
-        long prefillDone = System.nanoTime();
         int[] out = new int[params.maxTokens()];
         int n = 0;
         Finish finish;
@@ -69,8 +67,7 @@ public final class SequenceGenerator {
             }
             logits = step(new int[]{next}, prompt.length + n - 1, blockTable, true);
         }
-        return new GenerationResult(prompt.clone(), Arrays.copyOf(out, n), finish.reason(), prefillDone - start,
-                System.nanoTime() - prefillDone);
+        return new GenerationResult(prompt.clone(), Arrays.copyOf(out, n), finish.reason());
     }
 
     private int[] blockTable(int tokens) {

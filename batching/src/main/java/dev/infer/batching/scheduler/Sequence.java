@@ -101,10 +101,6 @@ public final class Sequence {
         return tokens;
     }
 
-    int[] promptTokens() {
-        return Arrays.copyOf(tokens, numPromptTokens);
-    }
-
     void append(int token) {
         if (numTokens == tokens.length) {
             tokens = Arrays.copyOf(tokens, tokens.length * 2);
