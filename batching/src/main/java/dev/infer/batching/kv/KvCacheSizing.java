@@ -35,9 +35,14 @@ public final class KvCacheSizing {
 
     /** Parses "4GiB", "4 GB", "512m", "1.5G", "1048576": k/m/g/t are powers of 1024 with or without the "i". */
     public static long parseBytes(String text) {
+        return parseBytes(text, "--kv-cache-memory");
+    }
+
+    /** As {@link #parseBytes(String)}, naming {@code option} in its error. */
+    public static long parseBytes(String text, String option) {
         Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new IllegalArgumentException("--kv-cache-memory: \"" + text + "\" is not a size like 4GiB, 512MB or "
+            throw new IllegalArgumentException(option + ": \"" + text + "\" is not a size like 4GiB, 512MB or "
                     + "a number of bytes");
         }
         int shift = switch (m.group(2)) {
@@ -49,7 +54,7 @@ public final class KvCacheSizing {
         };
         double bytes = Double.parseDouble(m.group(1)) * (1L << shift);
         if (bytes < 1 || bytes > Long.MAX_VALUE) {
-            throw new IllegalArgumentException("--kv-cache-memory: \"" + text + "\" is out of range");
+            throw new IllegalArgumentException(option + ": \"" + text + "\" is out of range");
         }
         return (long) bytes;
     }

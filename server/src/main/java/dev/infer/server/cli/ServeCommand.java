@@ -1,8 +1,10 @@
 package dev.infer.server.cli;
 
+import dev.infer.batching.kv.KvCacheSizing;
 import dev.infer.server.grpc.InferenceGrpcServer;
 import dev.infer.server.http.HttpServerConfig;
 import dev.infer.server.http.InferenceHttpServer;
+import dev.infer.server.http.StreamLimits;
 import dev.infer.server.model.LoadedModel;
 import dev.infer.server.model.ModelLoader;
 import dev.infer.server.serving.EngineSettings;
@@ -13,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code serve}: the OpenAI-compatible HTTP server over one model, until SIGTERM / Ctrl-C. */
@@ -69,6 +72,16 @@ final class ServeCommand implements Runnable {
                     + "Default: ${DEFAULT-VALUE}.")
     int shutdownGraceSeconds;
 
+    @Option(names = "--sse-keep-alive", defaultValue = "15",
+            description = "Seconds of silence after which a stream gets an SSE ': keep-alive' comment. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int sseKeepAliveSeconds;
+
+    @Option(names = "--max-unread-stream", paramLabel = "SIZE", defaultValue = "4MiB",
+            description = "A client that leaves more than this of its stream unread is disconnected and its request "
+                    + "cancelled. Default: ${DEFAULT-VALUE}.")
+    String maxUnreadStream;
+
     @Override
     public void run() {
         if (port < 0 || port > 65535) {
@@ -93,8 +106,7 @@ final class ServeCommand implements Runnable {
             model.close();
             throw e;
         }
-        InferenceHttpServer server = new InferenceHttpServer(new HttpServerConfig(host, port, apiKey,
-                HttpServerConfig.DEFAULT_MAX_BODY_BYTES), served);
+        InferenceHttpServer server = new InferenceHttpServer(httpConfig(), served);
         InferenceGrpcServer grpc = new InferenceGrpcServer(host, grpcPort, apiKey, served);
         CountDownLatch stopped = new CountDownLatch(1);
         try {
@@ -118,6 +130,15 @@ final class ServeCommand implements Runnable {
         }
     }
 
+    private HttpServerConfig httpConfig() {
+        if (sseKeepAliveSeconds <= 0) {
+            throw new IllegalArgumentException("--sse-keep-alive must be > 0, got " + sseKeepAliveSeconds);
+        }
+        StreamLimits streams = new StreamLimits(Duration.ofSeconds(sseKeepAliveSeconds),
+                KvCacheSizing.parseBytes(maxUnreadStream, "--max-unread-stream"));
+        return new HttpServerConfig(host, port, apiKey, HttpServerConfig.DEFAULT_MAX_BODY_BYTES).withStreams(streams, 0);
+    }
+
     /** Stop accepting, let in-flight requests finish within the grace period, abort the rest, then exit. */
     private static void shutdown(InferenceHttpServer server, InferenceGrpcServer grpc, ServedModel served,
                                  int graceSeconds) {
@@ -126,7 +147,7 @@ final class ServeCommand implements Runnable {
         try {
             server.beginDrain();
             grpc.beginDrain();
-            if (!served.awaitIdle(java.time.Duration.ofSeconds(graceSeconds))) {
+            if (!served.awaitIdle(Duration.ofSeconds(graceSeconds))) {
                 LOG.warn("grace period over: aborting {} requests", served.loop().inFlight());
             }
         } catch (InterruptedException e) {

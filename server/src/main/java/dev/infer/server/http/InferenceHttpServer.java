@@ -46,7 +46,8 @@ public final class InferenceHttpServer implements AutoCloseable {
                     .channel(channel)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new HttpInitializer(context, config.maxBodyBytes()))
+                    .childOption(ChannelOption.SO_SNDBUF, config.sendBufferBytes() > 0 ? config.sendBufferBytes() : null)
+                    .childHandler(new HttpInitializer(context, config.maxBodyBytes(), config.streams()))
                     .bind(config.host(), config.port()).sync().channel();
         } catch (InterruptedException | RuntimeException e) {
             close();

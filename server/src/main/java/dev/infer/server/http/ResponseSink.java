@@ -48,8 +48,8 @@ abstract class ResponseSink {
         choices[d.index()].add(d);
         accept(d);
         if (d.isFinal() && --open == 0) {
-            inFlight.finished(requestId);
             complete();
+            inFlight.finished(requestId); // after the answer is written: a pipelined request may start now
         }
     }
 

@@ -10,15 +10,31 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
-/** Server-sent events over a chunked response: one {@link DefaultHttpContent} per {@code data: …\n\n} event. */
+/**
+ * Server-sent events over a chunked response: one {@link DefaultHttpContent} per {@code data: …\n\n} event, a
+ * {@code : keep-alive} comment after each silent {@link StreamLimits#keepAlive()}, and a cut-off for a client
+ * that reads slower than we write (see {@link StreamLimits#maxPendingBytes()}). Used on the event loop only.
+ */
 final class SseWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(SseWriter.class);
+    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
+
     private final ChannelHandlerContext ctx;
+    private final StreamLimits limits;
+    private ScheduledFuture<?> keepAlive;
+    private boolean wroteSinceTick;
 
     SseWriter(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        StreamLimits set = ctx.channel().attr(StreamLimits.KEY).get();
+        this.limits = set != null ? set : StreamLimits.defaults();
     }
 
     void open() {
@@ -27,16 +43,48 @@ final class SseWriter {
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
                 .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         ctx.write(r);
+        long every = limits.keepAlive().toMillis();
+        keepAlive = ctx.executor().scheduleAtFixedRate(this::keepAliveTick, every, every, TimeUnit.MILLISECONDS);
+        ctx.channel().closeFuture().addListener(f -> stopKeepAlive());
     }
 
     void event(String data) {
-        byte[] bytes = ("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
-        ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)));
+        send(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Sends {@code data: [DONE]} and ends the response. */
     void done() {
+        stopKeepAlive();
         event("[DONE]");
         ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+
+    private void send(byte[] bytes) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        wroteSinceTick = true;
+        ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)));
+        // What the socket has not taken yet stays queued in Netty; past the limit the reader is too slow to serve.
+        if (ctx.channel().bytesBeforeWritable() > limits.maxPendingBytes()) {
+            LOG.warn("closing {}: the client left more than {} bytes of its stream unread",
+                    ctx.channel().remoteAddress(), limits.maxPendingBytes());
+            stopKeepAlive();
+            ctx.close(); // channelInactive cancels the request and frees its KV blocks
+        }
+    }
+
+    private void keepAliveTick() {
+        if (!wroteSinceTick) {
+            send(KEEP_ALIVE);
+        }
+        wroteSinceTick = false;
+    }
+
+    private void stopKeepAlive() {
+        if (keepAlive != null) {
+            keepAlive.cancel(false);
+            keepAlive = null;
+        }
     }
 }

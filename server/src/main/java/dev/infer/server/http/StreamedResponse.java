@@ -32,7 +32,7 @@ final class StreamedResponse extends ResponseSink {
 
     @Override
     void accept(TokenDelta d) {
-        if (d.text().isEmpty() && !d.isFinal()) {
+        if (d.text().isEmpty() && !d.isFinal() && !carriesTokenData(d)) {
             return; // held back (partial UTF-8 or a possible stop string): nothing to show yet
         }
         ObjectNode chunk = header.node(shape.chunkObject());
@@ -52,6 +52,11 @@ final class StreamedResponse extends ResponseSink {
                     null, null)).get("error"));
         }
         sse.event(chunk.toString());
+    }
+
+    /** A token whose text is held back still owes the client its id or logprobs, when those were asked for. */
+    private boolean carriesTokenData(TokenDelta d) {
+        return d.sample() != null && (options.returnTokenIds() || options.params().logprobs());
     }
 
     @Override

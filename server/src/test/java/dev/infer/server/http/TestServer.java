@@ -31,9 +31,13 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(String model, String servedName, String apiKey, EngineSettings settings) {
+        return start(model, servedName, settings, HttpServerConfig.loopback(0, apiKey));
+    }
+
+    static TestServer start(String model, String servedName, EngineSettings settings, HttpServerConfig config) {
         ServedModel served = ServedModel.start(ModelLoader.load(new LoadSettings(model, "djl", DeviceSpec.parse("cpu"),
                 "auto", WeightsFormat.AUTO, 0, 0)), servedName, settings);
-        InferenceHttpServer server = new InferenceHttpServer(HttpServerConfig.loopback(0, apiKey), served);
+        InferenceHttpServer server = new InferenceHttpServer(config, served);
         try {
             server.start();
         } catch (InterruptedException | RuntimeException e) {
