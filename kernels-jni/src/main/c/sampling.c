@@ -1,0 +1,340 @@
+/* Sampling one row of logits without sorting the vocabulary.
+ *
+ * Ranked prefixes (top-k, top-p, top logprobs) come from a histogram over the row's value range: one pass
+ * counts tokens (and, for top-p, their probability mass) per bucket, the walk from the top bucket finds the
+ * first bucket where enough tokens (or mass) lie above, and only tokens in those buckets are gathered and
+ * radix-sorted. The semantics are JavaSamplingKernels's; the two are tested to agree. */
+#include <math.h>
+#include <string.h>
+
+#include "kernels.h"
+
+#define LANES 16
+#define BUCKETS 2048
+/* Elements summed in float lanes before the partial sum moves to double (keeps 152k-term sums accurate). */
+#define CHUNK 1024
+
+HOT float as_float(int32_t bits) {
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+HOT int32_t as_bits(float f) {
+    int32_t bits;
+    memcpy(&bits, &f, sizeof bits);
+    return bits;
+}
+
+/* exp(x) to about 2e-7 relative, branch-free so loops over it vectorize; exp(-inf) = 0 (masked tokens). */
+HOT float fast_expf(float x) {
+    float clamped = x > 88.0f ? 88.0f : (x < -87.0f ? -87.0f : x);
+    float t = clamped * 1.44269504f;
+    float n = (t + 12582912.0f) - 12582912.0f; /* round to nearest, valid for |t| < 2^22 */
+    float f = t - n;                           /* in [-0.5, 0.5]; 2^f by its Taylor series */
+    float p = 1.0f + f * (0.693147181f + f * (0.240226507f + f * (0.0555041087f + f * (0.00961812911f
+              + f * (0.00133335581f + f * (0.000154035304f + f * 0.0000152527338f))))));
+    float r = p * as_float(((int32_t) n + 127) << 23);
+    return x < -87.0f ? 0.0f : r;
+}
+
+typedef struct {
+    float max;
+    float min; /* smallest finite value */
+    int nan;
+} row_stats;
+
+CLONES
+static row_stats stats(const float *x, int64_t n) {
+    float mx = -INFINITY, mn = INFINITY;
+    int nan = 0;
+    for (int64_t i = 0; i < n; i++) {
+        float v = x[i];
+        nan |= v != v;
+        mx = v > mx ? v : mx;
+        mn = (v < mn && v != -INFINITY) ? v : mn;
+    }
+    return (row_stats){mx, mn, nan};
+}
+
+/* Σ exp((x - max) * inv_t) over the row. */
+CLONES
+static double sum_exp(const float *x, int64_t n, float max, float inv_t) {
+    double total = 0;
+    for (int64_t start = 0; start < n; start += CHUNK) {
+        int64_t end = start + CHUNK < n ? start + CHUNK : n;
+        float acc[LANES] = {0};
+        int64_t i = start;
+        for (; i + LANES <= end; i += LANES) {
+            for (int j = 0; j < LANES; j++) {
+                acc[j] += fast_expf((x[i + j] - max) * inv_t);
+            }
+        }
+        for (; i < end; i++) {
+            acc[0] += fast_expf((x[i] - max) * inv_t);
+        }
+        float s = 0;
+        for (int j = 0; j < LANES; j++) {
+            s += acc[j];
+        }
+        total += s;
+    }
+    return total;
+}
+
+/* The lowest id of the largest value. */
+CLONES
+static int64_t argmax(const float *x, int64_t n) {
+    int64_t best = 0;
+    for (int64_t i = 1; i < n; i++) {
+        if (x[i] > x[best]) {
+            best = i;
+        }
+    }
+    return best;
+}
+
+static void apply_penalties(float *x, const ink_sampling_row *row, const ink_penalties *pen) {
+    if (row->repetition != 1.0f) {
+        for (int64_t i = 0; i < pen->rep_len; i++) {
+            float v = x[pen->rep_ids[i]];
+            x[pen->rep_ids[i]] = v > 0 ? v / row->repetition : v * row->repetition;
+        }
+    }
+    if (row->presence != 0.0f || row->frequency != 0.0f) {
+        for (int64_t i = 0; i < pen->out_len; i++) {
+            x[pen->out_ids[i]] -= row->frequency * (float) pen->out_counts[i] + row->presence;
+        }
+    }
+}
+
+static int check_penalties(int64_t vocab, const ink_penalties *pen) {
+    for (int64_t i = 0; i < pen->rep_len; i++) {
+        if (pen->rep_ids[i] < 0 || pen->rep_ids[i] >= vocab) {
+            return INK_BAD_TOKEN_ID;
+        }
+    }
+    for (int64_t i = 0; i < pen->out_len; i++) {
+        if (pen->out_ids[i] < 0 || pen->out_ids[i] >= vocab) {
+            return INK_BAD_TOKEN_ID;
+        }
+    }
+    return INK_OK;
+}
+
+/* A 64-bit key whose ascending order is descending value, then ascending id (ties rank the lower id first). */
+HOT uint64_t rank_key(float v, int64_t id) {
+    int32_t bits = as_bits(v);
+    int32_t ordered = bits ^ ((bits >> 31) & 0x7fffffff); /* signed int ordered like the float */
+    uint32_t descending = (uint32_t) ~ordered ^ 0x80000000u;
+    return ((uint64_t) descending << 32) | (uint64_t) id;
+}
+
+HOT float key_value(uint64_t key) {
+    int32_t ordered = (int32_t) ~((uint32_t) (key >> 32) ^ 0x80000000u);
+    return as_float(ordered ^ ((ordered >> 31) & 0x7fffffff));
+}
+
+/* LSD radix sort, 8 bits a pass, skipping passes where every key has the same digit. */
+static void radix_sort(uint64_t *keys, uint64_t *tmp, int64_t n) {
+    for (int shift = 0; shift < 64; shift += 8) {
+        int64_t count[257] = {0};
+        for (int64_t i = 0; i < n; i++) {
+            count[((keys[i] >> shift) & 0xff) + 1]++;
+        }
+        if (count[((keys[0] >> shift) & 0xff) + 1] == n) {
+            continue;
+        }
+        for (int d = 0; d < 256; d++) {
+            count[d + 1] += count[d];
+        }
+        for (int64_t i = 0; i < n; i++) {
+            tmp[count[(keys[i] >> shift) & 0xff]++] = keys[i];
+        }
+        memcpy(keys, tmp, (size_t) n * sizeof *keys);
+    }
+}
+
+HOT int bucket_of(float v, float max, float inv_width) {
+    float b = (max - v) * inv_width; /* +inf for -inf logits */
+    return b < (float) (BUCKETS - 1) ? (int) b : BUCKETS - 1;
+}
+
+/* The best-ranked tokens, best first, into keys: at least min_count of them (when the row has that many) and,
+ * when min_mass > 0, at least that much Σ exp((v - max) * inv_t). Returns how many. tmp holds n words. */
+static int64_t rank_prefix(const float *x, int64_t n, row_stats st, int64_t min_count, double min_mass,
+                           float inv_t, uint64_t *keys, uint64_t *tmp) {
+    static __thread int64_t count[BUCKETS];
+    static __thread double mass[BUCKETS];
+    memset(count, 0, sizeof count);
+    memset(mass, 0, sizeof mass);
+    float span = st.max - st.min;
+    float inv_width = span > 0 ? (float) (BUCKETS - 1) / span : 0.0f;
+    for (int64_t i = 0; i < n; i++) {
+        int b = bucket_of(x[i], st.max, inv_width);
+        count[b]++;
+        if (min_mass > 0) {
+            mass[b] += fast_expf((x[i] - st.max) * inv_t);
+        }
+    }
+    int cut = BUCKETS - 1;
+    int64_t seen = 0;
+    double seen_mass = 0;
+    for (int b = 0; b < BUCKETS; b++) {
+        seen += count[b];
+        seen_mass += mass[b];
+        if (seen >= min_count && seen_mass >= min_mass) {
+            /* One bucket more when mass decides: the candidates' own sums may round below the histogram's. */
+            cut = min_mass > 0 && b + 1 < BUCKETS ? b + 1 : b;
+            break;
+        }
+    }
+    int64_t m = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (bucket_of(x[i], st.max, inv_width) <= cut) {
+            keys[m++] = rank_key(x[i], i);
+        }
+    }
+    radix_sort(keys, tmp, m);
+    return m;
+}
+
+/* Σ of the weights exp((x - max) * inv_t) that min-p keeps (>= min_p; the top token weighs 1). */
+CLONES
+static double kept_mass(const float *x, int64_t n, float max, float inv_t, float min_p) {
+    double total = 0;
+    for (int64_t start = 0; start < n; start += CHUNK) {
+        int64_t end = start + CHUNK < n ? start + CHUNK : n;
+        float acc[LANES] = {0};
+        int64_t i = start;
+        for (; i + LANES <= end; i += LANES) {
+            for (int j = 0; j < LANES; j++) {
+                float w = fast_expf((x[i + j] - max) * inv_t);
+                acc[j] += w >= min_p ? w : 0.0f;
+            }
+        }
+        for (; i < end; i++) {
+            float w = fast_expf((x[i] - max) * inv_t);
+            acc[0] += w >= min_p ? w : 0.0f;
+        }
+        float s = 0;
+        for (int j = 0; j < LANES; j++) {
+            s += acc[j];
+        }
+        total += s;
+    }
+    return total;
+}
+
+/* Temperature and min-p only: no ranking; the draw walks the vocabulary in id order. */
+static int64_t draw_in_id_order(const float *x, int64_t n, float max, float inv_t, float min_p, double u) {
+    double r = u * kept_mass(x, n, max, inv_t, min_p), acc = 0;
+    int64_t last = 0;
+    for (int64_t i = 0; i < n; i++) {
+        float w = fast_expf((x[i] - max) * inv_t);
+        if (w >= min_p && w > 0) {
+            acc += w;
+            last = i;
+            if (r < acc) {
+                return i;
+            }
+        }
+    }
+    return last; /* rounding left r at the very top: the last kept token */
+}
+
+/* top-k, then top-p (mass before a token below top_p × the kept mass), then min-p; draws in rank order. */
+static int64_t draw_ranked(const float *x, int64_t n, row_stats st, const ink_sampling_row *row, uint64_t *keys,
+                           double *w) {
+    float inv_t = 1.0f / row->temperature;
+    int64_t m;
+    double pool;
+    if (row->top_k > 0) {
+        m = rank_prefix(x, n, st, row->top_k, 0, inv_t, keys, (uint64_t *) w);
+        m = m < row->top_k ? m : row->top_k;
+        pool = -1;
+    } else {
+        pool = sum_exp(x, n, st.max, inv_t);
+        m = rank_prefix(x, n, st, 1, row->top_p * pool, inv_t, keys, (uint64_t *) w);
+    }
+    double kept_mass = 0;
+    for (int64_t i = 0; i < m; i++) {
+        w[i] = exp((double) ((key_value(keys[i]) - st.max) * inv_t));
+        kept_mass += w[i];
+    }
+    if (pool < 0) {
+        pool = kept_mass;
+    }
+    int64_t kept = m;
+    if (row->top_p < 1.0f) {
+        double target = row->top_p * pool, before = 0;
+        for (int64_t i = 0; i < m; i++) {
+            if (before >= target && i > 0) {
+                kept = i;
+                break;
+            }
+            before += w[i];
+        }
+    }
+    while (kept > 1 && !(w[kept - 1] >= row->min_p && w[kept - 1] > 0)) {
+        kept--;
+    }
+    double total = 0;
+    for (int64_t i = 0; i < kept; i++) {
+        total += w[i];
+    }
+    double r = row->uniform * total, acc = 0;
+    for (int64_t i = 0; i < kept; i++) {
+        acc += w[i];
+        if (r < acc) {
+            return (int64_t) (uint32_t) keys[i];
+        }
+    }
+    return (int64_t) (uint32_t) keys[kept - 1];
+}
+
+static void top_logprobs(const float *x, int64_t n, row_stats st, double log_z, const ink_sampling_row *row,
+                         uint64_t *scratch, ink_sampled *result) {
+    int64_t m = rank_prefix(x, n, st, row->top_logprobs, 0, 1.0f, scratch, scratch + n);
+    m = m < row->top_logprobs ? m : row->top_logprobs;
+    for (int64_t i = 0; i < m; i++) {
+        int64_t id = (uint32_t) scratch[i];
+        result->top_ids[i] = (int32_t) id;
+        result->top_logprobs[i] = (float) (x[id] - log_z);
+    }
+}
+
+int ink_sample_row(float *x, int64_t n, const ink_sampling_row *row, const ink_penalties *pen, uint64_t *scratch,
+                   ink_sampled *result) {
+    if (n <= 0 || !(row->temperature >= 0) || !(row->top_p > 0 && row->top_p <= 1) || row->top_logprobs < 0
+        || row->top_logprobs > n || !(row->min_p >= 0 && row->min_p <= 1) || !(row->repetition > 0)) {
+        return INK_BAD_SAMPLING_PARAM;
+    }
+    int rc = check_penalties(n, pen);
+    if (rc != INK_OK) {
+        return rc;
+    }
+    apply_penalties(x, row, pen);
+    row_stats st = stats(x, n);
+    if (st.nan || st.max == -INFINITY) {
+        return INK_NOTHING_TO_SAMPLE;
+    }
+    int64_t token;
+    if (row->temperature == 0 || row->top_k == 1) {
+        token = argmax(x, n);
+    } else if (row->top_k <= 0 && row->top_p >= 1) {
+        token = draw_in_id_order(x, n, st.max, 1.0f / row->temperature, row->min_p, row->uniform);
+    } else {
+        token = draw_ranked(x, n, st, row, scratch, (double *) (scratch + n));
+    }
+    result->token = (int32_t) token;
+    result->logprob = NAN;
+    if (row->want_logprob || row->top_logprobs > 0) {
+        double log_z = st.max + log(sum_exp(x, n, st.max, 1.0f));
+        result->logprob = (float) (x[token] - log_z);
+        if (row->top_logprobs > 0) {
+            top_logprobs(x, n, st, log_z, row, scratch, result);
+        }
+    }
+    return INK_OK;
+}

@@ -1,0 +1,86 @@
+package dev.infer.kernels;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** Random caches and ragged steps, and the differential check of any kernels against the scalar reference. */
+final class AttentionCases {
+    private static final ReferenceAttentionKernels REFERENCE = new ReferenceAttentionKernels();
+
+    private AttentionCases() {
+    }
+
+    /** A random cache plus a random ragged step over it. */
+    record Case(KvLayer layer, AttentionBatch batch, MemorySegment queries) {
+    }
+
+    /** Sequence s gets {@code queryLens[s]} query rows over a context of {@code contextLens[s]}, in shuffled blocks. */
+    static Case randomCase(Arena arena, Random rnd, AttentionShape shape, int numBlocks, int[] queryLens,
+                           int[] contextLens) {
+        KvLayer layer = new KvLayer(randomSegment(arena, rnd, numBlocks * shape.blockFloats()),
+                randomSegment(arena, rnd, numBlocks * shape.blockFloats()), numBlocks, shape);
+        List<Integer> free = new ArrayList<>();
+        for (int b = 0; b < numBlocks; b++) {
+            free.add(b);
+        }
+        Collections.shuffle(free, rnd);
+        int[] queryStart = new int[queryLens.length + 1];
+        int[][] tables = new int[queryLens.length][];
+        for (int s = 0; s < queryLens.length; s++) {
+            queryStart[s + 1] = queryStart[s] + queryLens[s];
+            int blocks = (contextLens[s] + shape.blockSize() - 1) / shape.blockSize();
+            tables[s] = new int[blocks];
+            for (int b = 0; b < blocks; b++) {
+                tables[s][b] = free.removeFirst();
+            }
+        }
+        MemorySegment queries = randomSegment(arena, rnd, (long) queryStart[queryLens.length] * shape.qRowFloats());
+        return new Case(layer, new AttentionBatch(queryStart, contextLens, tables), queries);
+    }
+
+    /** Random sequences: a decode row or a causal chunk each, contexts up to about {@code maxBlocks} blocks. */
+    static Case randomStep(Arena arena, Random rnd, AttentionShape shape, int maxSeqs, int maxBlocks) {
+        int seqs = 1 + rnd.nextInt(maxSeqs);
+        int[] qLens = new int[seqs];
+        int[] ctx = new int[seqs];
+        int blocks = 0;
+        for (int s = 0; s < seqs; s++) {
+            ctx[s] = 1 + rnd.nextInt(maxBlocks * shape.blockSize());
+            qLens[s] = rnd.nextBoolean() ? 1 : 1 + rnd.nextInt(ctx[s]);
+            blocks += (ctx[s] + shape.blockSize() - 1) / shape.blockSize();
+        }
+        return randomCase(arena, rnd, shape, blocks + rnd.nextInt(4), qLens, ctx);
+    }
+
+    static MemorySegment randomSegment(Arena arena, Random rnd, long floats) {
+        MemorySegment seg = arena.allocate(floats * Float.BYTES, 64);
+        for (long i = 0; i < floats; i++) {
+            seg.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) rnd.nextGaussian());
+        }
+        return seg;
+    }
+
+    /** Runs {@code kernels} and the reference on the same step and compares every output element. */
+    static void assertMatchesReference(AttentionKernels kernels, Case c, float scale, float tolerance) {
+        try (Arena arena = Arena.ofShared()) {
+            long bytes = c.queries().byteSize();
+            MemorySegment expected = arena.allocate(bytes, 64);
+            MemorySegment actual = arena.allocate(bytes, 64);
+            REFERENCE.pagedAttention(c.layer(), c.batch(), c.queries(), expected, scale);
+            kernels.pagedAttention(c.layer(), c.batch(), c.queries(), actual, scale);
+            for (long i = 0; i < bytes / Float.BYTES; i++) {
+                assertThat(actual.getAtIndex(ValueLayout.JAVA_FLOAT, i))
+                        .as("%s, element %d", kernels.name(), i)
+                        .isCloseTo(expected.getAtIndex(ValueLayout.JAVA_FLOAT, i), within(tolerance));
+            }
+        }
+    }
+}
