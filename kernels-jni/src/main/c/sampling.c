@@ -307,7 +307,7 @@ static void top_logprobs(const float *x, int64_t n, row_stats st, double log_z, 
 int ink_sample_row(float *x, int64_t n, const ink_sampling_row *row, const ink_penalties *pen, uint64_t *scratch,
                    ink_sampled *result) {
     if (n <= 0 || !(row->temperature >= 0) || !(row->top_p > 0 && row->top_p <= 1) || row->top_logprobs < 0
-        || row->top_logprobs > n || !(row->min_p >= 0 && row->min_p <= 1) || !(row->repetition > 0)) {
+        || !(row->min_p >= 0 && row->min_p <= 1) || !(row->repetition > 0)) {
         return INK_BAD_SAMPLING_PARAM;
     }
     int rc = check_penalties(n, pen);

@@ -46,7 +46,7 @@ public final class NativeSamplingKernels implements SamplingKernels {
                 p.logprobs, p.topIds, p.topLogprobs, p.maxTop, from, to), "sampling"));
         SampledToken[] out = new SampledToken[rows.size()];
         for (int r = 0; r < out.length; r++) {
-            out[r] = p.result(r, rows.get(r).settings());
+            out[r] = p.result(r, rows.get(r).settings(), vocab);
         }
         return out;
     }

@@ -19,10 +19,6 @@ final class SamplingInputs {
         }
         for (SamplingRow row : rows) {
             row.penalties().check(vocab);
-            if (row.settings().topLogprobs() > vocab) {
-                throw new IllegalArgumentException("top_logprobs " + row.settings().topLogprobs()
-                        + " exceeds the vocabulary of " + vocab);
-            }
         }
     }
 }

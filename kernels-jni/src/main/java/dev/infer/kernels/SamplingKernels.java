@@ -13,7 +13,8 @@ public interface SamplingKernels extends AutoCloseable {
     String name();
 
     /**
-     * @param logits {@code [rows.size()][vocab]} fp32, row-major; the penalties edit it in place
+     * @param logits {@code [rows.size()][vocab]} fp32, row-major, readable from the kernels' threads (a heap
+     *               array, or a global, automatic or shared arena's segment); the penalties edit it in place
      */
     SampledToken[] sample(MemorySegment logits, int vocab, List<SamplingRow> rows);
 

@@ -65,11 +65,11 @@ final class SamplingPack {
     }
 
     /** Row r's result, once the native sampler has filled the output arrays. */
-    SampledToken result(int r, SamplingSettings s) {
+    SampledToken result(int r, SamplingSettings s, int vocab) {
         if (!s.needsLogprobs()) {
             return new SampledToken(tokens[r], Float.NaN, new int[0], new float[0]);
         }
-        int n = s.topLogprobs();
+        int n = Math.min(s.topLogprobs(), vocab);
         int[] ids = new int[n];
         float[] lps = new float[n];
         System.arraycopy(topIds, r * maxTop, ids, 0, n);
