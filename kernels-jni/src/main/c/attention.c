@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fastmath.h"
 #include "kernels.h"
 
 /* Must cover the vector width of the widest clone (16 floats for AVX-512) so GCC keeps it in registers. */
@@ -97,17 +98,19 @@ HOT void accumulate_block(const ink_cache *c, int64_t kv_head, int64_t slot0, in
         }
         float new_max = block_max > w->max[g] ? block_max : w->max[g];
         if (new_max > w->max[g] && w->sum[g] > 0) {
-            float correction = expf(w->max[g] - new_max);
+            float correction = fast_expf(w->max[g] - new_max);
             w->sum[g] *= correction;
             for (int64_t i = 0; i < d; i++) {
                 w->acc[g * d + i] *= correction;
             }
         }
         w->max[g] = new_max;
+        for (int64_t i = 0; i < n; i++) { /* a separate loop so the exps vectorize */
+            sc[i] = fast_expf(sc[i] - new_max);
+        }
         for (int64_t i = 0; i < n; i++) {
-            float p = expf(sc[i] - new_max);
-            w->sum[g] += p;
-            axpy(p, c->values + (slot0 + i) * row + kv_head * d, w->acc + g * d, d);
+            w->sum[g] += sc[i];
+            axpy(sc[i], c->values + (slot0 + i) * row + kv_head * d, w->acc + g * d, d);
         }
     }
 }

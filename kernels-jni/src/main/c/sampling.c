@@ -7,36 +7,13 @@
 #include <math.h>
 #include <string.h>
 
+#include "fastmath.h"
 #include "kernels.h"
 
 #define LANES 16
 #define BUCKETS 2048
 /* Elements summed in float lanes before the partial sum moves to double (keeps 152k-term sums accurate). */
 #define CHUNK 1024
-
-HOT float as_float(int32_t bits) {
-    float f;
-    memcpy(&f, &bits, sizeof f);
-    return f;
-}
-
-HOT int32_t as_bits(float f) {
-    int32_t bits;
-    memcpy(&bits, &f, sizeof bits);
-    return bits;
-}
-
-/* exp(x) to about 2e-7 relative, branch-free so loops over it vectorize; exp(-inf) = 0 (masked tokens). */
-HOT float fast_expf(float x) {
-    float clamped = x > 88.0f ? 88.0f : (x < -87.0f ? -87.0f : x);
-    float t = clamped * 1.44269504f;
-    float n = (t + 12582912.0f) - 12582912.0f; /* round to nearest, valid for |t| < 2^22 */
-    float f = t - n;                           /* in [-0.5, 0.5]; 2^f by its Taylor series */
-    float p = 1.0f + f * (0.693147181f + f * (0.240226507f + f * (0.0555041087f + f * (0.00961812911f
-              + f * (0.00133335581f + f * (0.000154035304f + f * 0.0000152527338f))))));
-    float r = p * as_float(((int32_t) n + 127) << 23);
-    return x < -87.0f ? 0.0f : r;
-}
 
 typedef struct {
     float max;
@@ -57,9 +34,10 @@ static row_stats stats(const float *x, int64_t n) {
     return (row_stats){mx, mn, nan};
 }
 
-/* Σ exp((x - max) * inv_t) over the row. */
+/* Σ of the weights exp((x - max) * inv_t) that min-p keeps (>= min_p; the top token weighs 1); min_p 0 sums
+ * the whole row. */
 CLONES
-static double sum_exp(const float *x, int64_t n, float max, float inv_t) {
+static double kept_mass(const float *x, int64_t n, float max, float inv_t, float min_p) {
     double total = 0;
     for (int64_t start = 0; start < n; start += CHUNK) {
         int64_t end = start + CHUNK < n ? start + CHUNK : n;
@@ -67,11 +45,13 @@ static double sum_exp(const float *x, int64_t n, float max, float inv_t) {
         int64_t i = start;
         for (; i + LANES <= end; i += LANES) {
             for (int j = 0; j < LANES; j++) {
-                acc[j] += fast_expf((x[i + j] - max) * inv_t);
+                float w = fast_expf((x[i + j] - max) * inv_t);
+                acc[j] += w >= min_p ? w : 0.0f;
             }
         }
         for (; i < end; i++) {
-            acc[0] += fast_expf((x[i] - max) * inv_t);
+            float w = fast_expf((x[i] - max) * inv_t);
+            acc[0] += w >= min_p ? w : 0.0f;
         }
         float s = 0;
         for (int j = 0; j < LANES; j++) {
@@ -199,33 +179,6 @@ static int64_t rank_prefix(const float *x, int64_t n, row_stats st, int64_t min_
     return m;
 }
 
-/* Σ of the weights exp((x - max) * inv_t) that min-p keeps (>= min_p; the top token weighs 1). */
-CLONES
-static double kept_mass(const float *x, int64_t n, float max, float inv_t, float min_p) {
-    double total = 0;
-    for (int64_t start = 0; start < n; start += CHUNK) {
-        int64_t end = start + CHUNK < n ? start + CHUNK : n;
-        float acc[LANES] = {0};
-        int64_t i = start;
-        for (; i + LANES <= end; i += LANES) {
-            for (int j = 0; j < LANES; j++) {
-                float w = fast_expf((x[i + j] - max) * inv_t);
-                acc[j] += w >= min_p ? w : 0.0f;
-            }
-        }
-        for (; i < end; i++) {
-            float w = fast_expf((x[i] - max) * inv_t);
-            acc[0] += w >= min_p ? w : 0.0f;
-        }
-        float s = 0;
-        for (int j = 0; j < LANES; j++) {
-            s += acc[j];
-        }
-        total += s;
-    }
-    return total;
-}
-
 /* Temperature and min-p only: no ranking; the draw walks the vocabulary in id order. */
 static int64_t draw_in_id_order(const float *x, int64_t n, float max, float inv_t, float min_p, double u) {
     double r = u * kept_mass(x, n, max, inv_t, min_p), acc = 0;
@@ -254,16 +207,16 @@ static int64_t draw_ranked(const float *x, int64_t n, row_stats st, const ink_sa
         m = m < row->top_k ? m : row->top_k;
         pool = -1;
     } else {
-        pool = sum_exp(x, n, st.max, inv_t);
+        pool = kept_mass(x, n, st.max, inv_t, 0);
         m = rank_prefix(x, n, st, 1, row->top_p * pool, inv_t, keys, (uint64_t *) w);
     }
-    double kept_mass = 0;
+    double candidates_mass = 0;
     for (int64_t i = 0; i < m; i++) {
         w[i] = exp((double) ((key_value(keys[i]) - st.max) * inv_t));
-        kept_mass += w[i];
+        candidates_mass += w[i];
     }
     if (pool < 0) {
-        pool = kept_mass;
+        pool = candidates_mass;
     }
     int64_t kept = m;
     if (row->top_p < 1.0f) {
@@ -330,7 +283,7 @@ int ink_sample_row(float *x, int64_t n, const ink_sampling_row *row, const ink_p
     result->token = (int32_t) token;
     result->logprob = NAN;
     if (row->want_logprob || row->top_logprobs > 0) {
-        double log_z = st.max + log(sum_exp(x, n, st.max, 1.0f));
+        double log_z = st.max + log(kept_mass(x, n, st.max, 1.0f, 0));
         result->logprob = (float) (x[token] - log_z);
         if (row->top_logprobs > 0) {
             top_logprobs(x, n, st, log_z, row, scratch, result);

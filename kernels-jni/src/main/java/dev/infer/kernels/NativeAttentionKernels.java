@@ -18,11 +18,7 @@ public final class NativeAttentionKernels implements AttentionKernels, AutoClose
     private final String isa;
 
     public NativeAttentionKernels(int threads) {
-        NativeLibrary.Status status = NativeLibrary.load();
-        if (!status.loaded()) {
-            throw new IllegalStateException("native kernels unavailable: " + status.detail());
-        }
-        this.isa = status.detail();
+        this.isa = NativeLibrary.requireLoaded();
         this.pool = new KernelPool("native-attention", threads);
     }
 

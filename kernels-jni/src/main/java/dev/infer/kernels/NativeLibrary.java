@@ -30,6 +30,15 @@ final class NativeLibrary {
         return status;
     }
 
+    /** The instruction set the library runs with; throws where it did not load. */
+    static String requireLoaded() {
+        Status s = load();
+        if (!s.loaded()) {
+            throw new IllegalStateException("native kernels unavailable: " + s.detail());
+        }
+        return s.detail();
+    }
+
     private static Status tryLoad() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "");

@@ -14,11 +14,7 @@ public final class NativeSamplingKernels implements SamplingKernels {
     private final String isa;
 
     public NativeSamplingKernels(int threads) {
-        NativeLibrary.Status status = NativeLibrary.load();
-        if (!status.loaded()) {
-            throw new IllegalStateException("native kernels unavailable: " + status.detail());
-        }
-        this.isa = status.detail();
+        this.isa = NativeLibrary.requireLoaded();
         this.pool = new KernelPool("native-sampling", threads);
     }
 
