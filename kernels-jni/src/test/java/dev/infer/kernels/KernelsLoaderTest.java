@@ -23,4 +23,16 @@ class KernelsLoaderTest {
             }
         }
     }
+
+    @Test
+    void aPropertyForcesTheJavaKernels() throws Exception {
+        System.setProperty(KernelsLoader.PROPERTY, "java");
+        try (AutoCloseable attention = (AutoCloseable) KernelsLoader.best(1);
+             SamplingKernels sampling = KernelsLoader.bestSampling(1)) {
+            assertThat(attention).isInstanceOf(VectorAttentionKernels.class);
+            assertThat(sampling).isInstanceOf(JavaSamplingKernels.class);
+        } finally {
+            System.clearProperty(KernelsLoader.PROPERTY);
+        }
+    }
 }
