@@ -30,9 +30,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Paged-attention decode at the qwen2.5-0.5b shape (14 query heads, 2 KV heads, head dim 64, block size 16):
  * {@value #SEQS} sequences, one query row each, over a context of {@value #CONTEXT} tokens in shuffled blocks.
- * One invocation is one layer's attention for the whole batch. The cache (32 MiB of K and V) is larger than
- * L2 and about the size of L3, so this is close to memory-bound; the secondary result {@code :bytes} is the
- * K/V bytes read per second, the kernel's effective bandwidth.
+ * One invocation is one layer's attention for the whole batch; the secondary result {@code :bytes} is the K/V
+ * bytes read per second, the kernel's effective bandwidth. One layer's cache (32 MiB of K and V) is about the
+ * size of L3, so with {@code layers=1} part of it is read from L3; {@code layers=8} cycles through 8 layers'
+ * caches (256 MiB), as a model's forward pass does, so every read comes from DRAM.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,9 +54,13 @@ public class PagedAttentionBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    @Param({"1", "8"})
+    public int layers;
+
     private AttentionKernels impl;
     private Arena arena;
-    private KvLayer layer;
+    private KvLayer[] caches;
+    private int next;
     private AttentionBatch batch;
     private MemorySegment queries;
     private MemorySegment out;
@@ -67,8 +72,11 @@ public class PagedAttentionBenchmark {
         SplittableRandom rnd = new SplittableRandom(42);
         int blocksPerSeq = CONTEXT / SHAPE.blockSize();
         int numBlocks = SEQS * blocksPerSeq;
-        layer = new KvLayer(random(numBlocks * SHAPE.blockFloats(), rnd), random(numBlocks * SHAPE.blockFloats(), rnd),
-                numBlocks, SHAPE);
+        caches = new KvLayer[layers];
+        for (int l = 0; l < layers; l++) {
+            caches[l] = new KvLayer(random(numBlocks * SHAPE.blockFloats(), rnd),
+                    random(numBlocks * SHAPE.blockFloats(), rnd), numBlocks, SHAPE);
+        }
         int[] blockIds = shuffledIds(numBlocks, rnd);
         int[] queryStart = new int[SEQS + 1];
         int[] contextLens = new int[SEQS];
@@ -112,6 +120,8 @@ public class PagedAttentionBenchmark {
 
     @Benchmark
     public MemorySegment decode(ByteCounter counter) {
+        KvLayer layer = caches[next];
+        next = (next + 1) % caches.length;
         impl.pagedAttention(layer, batch, queries, out, 0.125f);
         counter.bytes += kvBytesPerStep();
         return out;
