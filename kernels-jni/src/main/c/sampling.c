@@ -21,17 +21,39 @@ typedef struct {
     int nan;
 } row_stats;
 
+/* Max, smallest finite value and NaN flag, in LANES independent lanes so the loop vectorizes without
+ * reassociating anything. */
 CLONES
 static row_stats stats(const float *x, int64_t n) {
-    float mx = -INFINITY, mn = INFINITY;
-    int nan = 0;
-    for (int64_t i = 0; i < n; i++) {
-        float v = x[i];
-        nan |= v != v;
-        mx = v > mx ? v : mx;
-        mn = (v < mn && v != -INFINITY) ? v : mn;
+    float mx[LANES], mn[LANES];
+    int32_t nan[LANES];
+    for (int j = 0; j < LANES; j++) {
+        mx[j] = -INFINITY;
+        mn[j] = INFINITY;
+        nan[j] = 0;
     }
-    return (row_stats){mx, mn, nan};
+    int64_t i = 0;
+    for (; i + LANES <= n; i += LANES) {
+        for (int j = 0; j < LANES; j++) {
+            float v = x[i + j];
+            nan[j] |= v != v;
+            mx[j] = v > mx[j] ? v : mx[j];
+            mn[j] = (v < mn[j] && v != -INFINITY) ? v : mn[j];
+        }
+    }
+    for (; i < n; i++) {
+        float v = x[i];
+        nan[0] |= v != v;
+        mx[0] = v > mx[0] ? v : mx[0];
+        mn[0] = (v < mn[0] && v != -INFINITY) ? v : mn[0];
+    }
+    row_stats st = {-INFINITY, INFINITY, 0};
+    for (int j = 0; j < LANES; j++) {
+        st.nan |= nan[j];
+        st.max = mx[j] > st.max ? mx[j] : st.max;
+        st.min = mn[j] < st.min ? mn[j] : st.min;
+    }
+    return st;
 }
 
 /* Σ of the weights exp((x - max) * inv_t) that min-p keeps (>= min_p; the top token weighs 1); min_p 0 sums
@@ -62,16 +84,26 @@ static double kept_mass(const float *x, int64_t n, float max, float inv_t, float
     return total;
 }
 
-/* The lowest id of the largest value. */
+/* The lowest id holding `value` (the row's max, so one exists): CHUNK-sized runs are tested whole (a loop
+ * without an early exit, so it vectorizes), then the run that holds it is searched. */
 CLONES
-static int64_t argmax(const float *x, int64_t n) {
-    int64_t best = 0;
-    for (int64_t i = 1; i < n; i++) {
-        if (x[i] > x[best]) {
-            best = i;
+static int64_t first_index_of(const float *x, int64_t n, float value) {
+    int64_t start = 0;
+    for (; start + CHUNK <= n; start += CHUNK) {
+        int32_t hit = 0;
+        for (int64_t i = start; i < start + CHUNK; i++) {
+            hit |= x[i] == value;
+        }
+        if (hit) {
+            break;
         }
     }
-    return best;
+    for (int64_t i = start; i < n; i++) {
+        if (x[i] == value) {
+            return i;
+        }
+    }
+    return 0;
 }
 
 static void apply_penalties(float *x, const ink_sampling_row *row, const ink_penalties *pen) {
@@ -274,7 +306,7 @@ int ink_sample_row(float *x, int64_t n, const ink_sampling_row *row, const ink_p
     }
     int64_t token;
     if (row->temperature == 0 || row->top_k == 1) {
-        token = argmax(x, n);
+        token = first_index_of(x, n, st.max); /* argmax, the lowest id on ties */
     } else if (row->top_k <= 0 && row->top_p >= 1) {
         token = draw_in_id_order(x, n, st.max, 1.0f / row->temperature, row->min_p, row->uniform);
     } else {
