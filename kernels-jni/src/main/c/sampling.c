@@ -3,7 +3,8 @@
  * Ranked prefixes (top-k, top-p, top logprobs) come from a histogram over the row's value range: one pass
  * counts tokens (and, for top-p, their probability mass) per bucket, the walk from the top bucket finds the
  * first bucket where enough tokens (or mass) lie above, and only tokens in those buckets are gathered and
- * radix-sorted. The semantics are JavaSamplingKernels's; the two are tested to agree. */
+ * radix-sorted. Count-only prefixes of long rows first try a threshold from a sample of the row, which needs
+ * no full histogram. The results are JavaSamplingKernels's; the two are tested to agree. */
 #include <math.h>
 #include <string.h>
 
@@ -14,6 +15,9 @@
 #define BUCKETS 2048
 /* Elements summed in float lanes before the partial sum moves to double (keeps 152k-term sums accurate). */
 #define CHUNK 1024
+/* Rows at least this long pick count-only prefixes from a 1-in-SAMPLE_STRIDE sample (gather_by_sample). */
+#define SAMPLE_MIN_ROW 4096
+#define SAMPLE_STRIDE 16
 
 typedef struct {
     float max;
@@ -172,21 +176,75 @@ HOT int bucket_of(float v, float max, float inv_width) {
     return b < (float) (BUCKETS - 1) ? (int) b : BUCKETS - 1;
 }
 
+/* exp((x - max) * inv_t) of the whole row into w. */
+CLONES
+static void weights(const float *x, int64_t n, float max, float inv_t, float *w) {
+    for (int64_t i = 0; i < n; i++) {
+        w[i] = fast_expf((x[i] - max) * inv_t);
+    }
+}
+
+/* Count-only selection on a large row without a full histogram: the histogram of a 1-in-SAMPLE_STRIDE sample
+ * gives a value threshold that very likely has min_count tokens above it (expected sample hits plus three
+ * standard deviations plus a few); one pass then gathers the tokens at or above it. Returns how many, or -1
+ * where the guess fell short (or the row is flat) and the caller must build the full histogram. */
+static int64_t gather_by_sample(const float *x, int64_t n, row_stats st, int64_t min_count, uint64_t *keys) {
+    static __thread int64_t count[BUCKETS];
+    float span = st.max - st.min;
+    if (!(span > 0)) {
+        return -1;
+    }
+    float inv_width = (float) (BUCKETS - 1) / span;
+    memset(count, 0, sizeof count);
+    for (int64_t i = 0; i < n; i += SAMPLE_STRIDE) {
+        count[bucket_of(x[i], st.max, inv_width)]++;
+    }
+    double expected = (double) min_count / SAMPLE_STRIDE;
+    int64_t want = (int64_t) (expected + 3 * sqrt(expected)) + 8, seen = 0;
+    int cut = -1;
+    for (int b = 0; b < BUCKETS && cut < 0; b++) {
+        seen += count[b];
+        cut = seen >= want ? b : -1;
+    }
+    if (cut < 0) {
+        return -1;
+    }
+    float threshold = st.max - (float) (cut + 1) / inv_width;
+    int64_t m = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (x[i] >= threshold) {
+            keys[m++] = rank_key(x[i], i);
+        }
+    }
+    return m >= min_count ? m : -1;
+}
+
 /* The best-ranked tokens, best first, into keys: at least min_count of them (when the row has that many) and,
  * when min_mass > 0, at least that much Σ exp((v - max) * inv_t). Returns how many. tmp holds n words. */
 static int64_t rank_prefix(const float *x, int64_t n, row_stats st, int64_t min_count, double min_mass,
                            float inv_t, uint64_t *keys, uint64_t *tmp) {
+    if (min_mass <= 0 && n >= SAMPLE_MIN_ROW && min_count <= n / 64) {
+        int64_t m = gather_by_sample(x, n, st, min_count, keys);
+        if (m >= 0) {
+            radix_sort(keys, tmp, m);
+            return m;
+        }
+    }
     static __thread int64_t count[BUCKETS];
     static __thread double mass[BUCKETS];
     memset(count, 0, sizeof count);
     memset(mass, 0, sizeof mass);
     float span = st.max - st.min;
     float inv_width = span > 0 ? (float) (BUCKETS - 1) / span : 0.0f;
+    float *w = (float *) tmp; /* free until the sort */
+    if (min_mass > 0) {
+        weights(x, n, st.max, inv_t, w);
+    }
     for (int64_t i = 0; i < n; i++) {
         int b = bucket_of(x[i], st.max, inv_width);
         count[b]++;
         if (min_mass > 0) {
-            mass[b] += fast_expf((x[i] - st.max) * inv_t);
+            mass[b] += w[i];
         }
     }
     int cut = BUCKETS - 1;

@@ -6,7 +6,8 @@ import java.util.Arrays;
  * The best-ranked tokens of a row without sorting the row: a histogram over [min, max] counts tokens (and
  * their softmax mass) per bucket; walking down from the top bucket finds the first where enough tokens, or
  * enough mass, lie above; only tokens in those buckets are gathered and sorted. The C kernel
- * ({@code sampling.c}, {@code rank_prefix}) does the same.
+ * ({@code sampling.c}, {@code rank_prefix}) does the same, with a shortcut for count-only prefixes of long rows
+ * (a threshold from a sample); the sorted prefix is the same either way.
  */
 final class RankedPrefix {
     static final int BUCKETS = 2048;

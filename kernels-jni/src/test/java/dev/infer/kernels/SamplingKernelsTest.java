@@ -121,6 +121,33 @@ class SamplingKernelsTest {
         }
     }
 
+    /**
+     * A row whose best tokens all sit where the native kernel samples the row (every 16th id), so the sampled
+     * threshold has far fewer than top_k tokens above it and the kernel must fall back to the full histogram.
+     */
+    @Test
+    void nativeTopKIsExactWhenTheSampledThresholdFallsShort() {
+        NativeLibrary.Status status = NativeLibrary.load();
+        assumeTrue(status.loaded(), "native kernels not available here: " + status.detail());
+        int vocab = 8192;
+        Random rnd = new Random(99);
+        float[] x = new float[vocab];
+        for (int i = 0; i < vocab; i++) {
+            x[i] = (float) rnd.nextGaussian() + (i % 16 == 0 ? 10 : 0);
+        }
+        List<SamplingRow> rows = new ArrayList<>();
+        for (double u : new double[]{0.01, 0.5, 0.99}) {
+            rows.add(new SamplingRow(new SamplingSettings(1, 100, 1, 0, true, 20), Penalties.NONE, u));
+        }
+        try (Arena arena = Arena.ofShared(); NativeSamplingKernels sampler = new NativeSamplingKernels(1)) {
+            float[][] logits = {x, x, x};
+            SampledToken[] got = sampler.sample(segment(arena, logits), vocab, rows);
+            for (int r = 0; r < rows.size(); r++) {
+                assertSame(got[r], SortingSampler.sample(x, rows.get(r)), rows.get(r), 1e-4f);
+            }
+        }
+    }
+
     private static void assertSame(SampledToken got, SampledToken expected, SamplingRow row, float tolerance) {
         assertThat(got.tokenId()).as("%s", row).isEqualTo(expected.tokenId());
         assertThat(got.topIds()).as("%s", row).isEqualTo(expected.topIds());
