@@ -80,7 +80,8 @@ JNIEXPORT jint JNICALL Java_dev_infer_kernels_NativeBridge_pagedAttention(
         return INK_BAD_QUERY_START;
     }
     pins p = {env, 0, {0}, {0}, 1};
-    ink_batch b = {pin(&p, query_start), pin(&p, context_lens), pin(&p, table_start), pin(&p, tables), seqs, tables_len};
+    ink_batch b = {pin(&p, query_start), pin(&p, context_lens), pin(&p, table_start), pin(&p, tables), seqs,
+                   tables_len};
     rc = p.ok ? ink_paged_attention(&c, &b, (const float *) (intptr_t) queries, query_bytes, (float *) (intptr_t) out,
                                     out_bytes, scale, task_from, task_to)
               : INK_BAD_QUERY_START;

@@ -60,30 +60,35 @@ static row_stats stats(const float *x, int64_t n) {
     return st;
 }
 
-/* Σ of the weights exp((x - max) * inv_t) that min-p keeps (>= min_p; the top token weighs 1); min_p 0 sums
- * the whole row. */
+/* Σ of the weights exp((x - max) * inv_t) that min-p keeps (>= min_p; the top token weighs 1) over one run of at
+ * most CHUNK tokens, in float lanes; the run's sum moves to double in the callers, which keeps 152k-term
+ * sums accurate. */
+HOT float run_mass(const float *x, int64_t len, float max, float inv_t, float min_p) {
+    float acc[LANES] = {0};
+    int64_t i = 0;
+    for (; i + LANES <= len; i += LANES) {
+        for (int j = 0; j < LANES; j++) {
+            float w = fast_expf((x[i + j] - max) * inv_t);
+            acc[j] += w >= min_p ? w : 0.0f;
+        }
+    }
+    for (; i < len; i++) {
+        float w = fast_expf((x[i] - max) * inv_t);
+        acc[0] += w >= min_p ? w : 0.0f;
+    }
+    float s = 0;
+    for (int j = 0; j < LANES; j++) {
+        s += acc[j];
+    }
+    return s;
+}
+
+/* The kept mass of the whole row (min_p 0: all of it). */
 CLONES
 static double kept_mass(const float *x, int64_t n, float max, float inv_t, float min_p) {
     double total = 0;
     for (int64_t start = 0; start < n; start += CHUNK) {
-        int64_t end = start + CHUNK < n ? start + CHUNK : n;
-        float acc[LANES] = {0};
-        int64_t i = start;
-        for (; i + LANES <= end; i += LANES) {
-            for (int j = 0; j < LANES; j++) {
-                float w = fast_expf((x[i + j] - max) * inv_t);
-                acc[j] += w >= min_p ? w : 0.0f;
-            }
-        }
-        for (; i < end; i++) {
-            float w = fast_expf((x[i] - max) * inv_t);
-            acc[0] += w >= min_p ? w : 0.0f;
-        }
-        float s = 0;
-        for (int j = 0; j < LANES; j++) {
-            s += acc[j];
-        }
-        total += s;
+        total += run_mass(x + start, n - start < CHUNK ? n - start : CHUNK, max, inv_t, min_p);
     }
     return total;
 }
@@ -269,21 +274,43 @@ static int64_t rank_prefix(const float *x, int64_t n, row_stats st, int64_t min_
     return m;
 }
 
-/* Temperature and min-p only: no ranking; the draw walks the vocabulary in id order. */
-static int64_t draw_in_id_order(const float *x, int64_t n, float max, float inv_t, float min_p, double u) {
-    double r = u * kept_mass(x, n, max, inv_t, min_p), acc = 0;
-    int64_t last = 0;
-    for (int64_t i = 0; i < n; i++) {
-        float w = fast_expf((x[i] - max) * inv_t);
-        if (w >= min_p && w > 0) {
-            acc += w;
-            last = i;
-            if (r < acc) {
-                return i;
+/* Temperature and min-p only: no ranking; the draw walks the vocabulary in id order. Whole runs are skipped by
+ * their (vectorized) mass, kept in run_sums; only the run where the draw lands is walked token by token. */
+CLONES
+static int64_t draw_in_id_order(const float *x, int64_t n, float max, float inv_t, float min_p, double u,
+                                double *run_sums) {
+    int64_t runs = (n + CHUNK - 1) / CHUNK;
+    double total = 0;
+    for (int64_t c = 0; c < runs; c++) {
+        int64_t start = c * CHUNK;
+        run_sums[c] = run_mass(x + start, n - start < CHUNK ? n - start : CHUNK, max, inv_t, min_p);
+        total += run_sums[c];
+    }
+    double r = u * total, acc = 0;
+    int64_t last = -1;
+    for (int64_t c = 0; c < runs; c++) {
+        if (r >= acc + run_sums[c] && c + 1 < runs) {
+            acc += run_sums[c];
+            continue;
+        }
+        int64_t end = (c + 1) * CHUNK < n ? (c + 1) * CHUNK : n;
+        for (int64_t i = c * CHUNK; i < end; i++) {
+            float w = fast_expf((x[i] - max) * inv_t);
+            if (w >= min_p && w > 0) {
+                acc += w;
+                last = i;
+                if (r < acc) {
+                    return i;
+                }
             }
         }
     }
-    return last; /* rounding left r at the very top: the last kept token */
+    /* Rounding left r at the very top: the last kept token (the top token always is one). */
+    for (int64_t i = n - 1; last < 0 && i >= 0; i--) {
+        float w = fast_expf((x[i] - max) * inv_t);
+        last = w >= min_p && w > 0 ? i : -1;
+    }
+    return last;
 }
 
 /* top-k, then top-p (mass before a token below top_p × the kept mass), then min-p; draws in rank order. */
@@ -366,7 +393,8 @@ int ink_sample_row(float *x, int64_t n, const ink_sampling_row *row, const ink_p
     if (row->temperature == 0 || row->top_k == 1) {
         token = first_index_of(x, n, st.max); /* argmax, the lowest id on ties */
     } else if (row->top_k <= 0 && row->top_p >= 1) {
-        token = draw_in_id_order(x, n, st.max, 1.0f / row->temperature, row->min_p, row->uniform);
+        token = draw_in_id_order(x, n, st.max, 1.0f / row->temperature, row->min_p, row->uniform,
+                                 (double *) scratch);
     } else {
         token = draw_ranked(x, n, st, row, scratch, (double *) (scratch + n));
     }

@@ -148,6 +148,29 @@ class SamplingKernelsTest {
         }
     }
 
+    /** Temperature and min-p only (the id-order draw, which native walks run by run): uniforms across [0, 1). */
+    @Test
+    void nativeIdOrderDrawsMatchJavaAcrossUniforms() {
+        NativeLibrary.Status status = NativeLibrary.load();
+        assumeTrue(status.loaded(), "native kernels not available here: " + status.detail());
+        int vocab = 20_000;
+        float[] x = randomLogits(new Random(5), vocab);
+        List<SamplingRow> rows = new ArrayList<>();
+        float[][] logits = new float[64][];
+        for (int r = 0; r < logits.length; r++) {
+            logits[r] = x;
+            rows.add(new SamplingRow(new SamplingSettings(1.3f, 0, 1, r % 2 == 0 ? 0 : 0.1f, false, 0), Penalties.NONE,
+                    (r + 0.5) / logits.length));
+        }
+        try (Arena arena = Arena.ofShared(); NativeSamplingKernels sampler = new NativeSamplingKernels(2)) {
+            SampledToken[] got = sampler.sample(segment(arena, logits), vocab, rows);
+            SampledToken[] expected = JAVA.sample(segment(arena, logits), vocab, rows);
+            for (int r = 0; r < rows.size(); r++) {
+                assertSame(got[r], expected[r], rows.get(r), 1e-4f);
+            }
+        }
+    }
+
     private static void assertSame(SampledToken got, SampledToken expected, SamplingRow row, float tolerance) {
         assertThat(got.tokenId()).as("%s", row).isEqualTo(expected.tokenId());
         assertThat(got.topIds()).as("%s", row).isEqualTo(expected.topIds());
