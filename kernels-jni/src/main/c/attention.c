@@ -29,6 +29,35 @@ HOT float dot(const float *restrict a, const float *restrict b, int64_t d) {
     return s;
 }
 
+/* Eight floats in one GCC vector: AVX registers in the AVX clones, register pairs in the portable one. */
+typedef float vf8 __attribute__((vector_size(32)));
+typedef int32_t vi8 __attribute__((vector_size(32)));
+
+HOT vf8 load8(const float *p) {
+    vf8 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+HOT void store8(float *p, vf8 v) {
+    memcpy(p, &v, sizeof v);
+}
+
+/* r[t] = the sum of the lanes of s[t], for eight vectors at once: three rounds of pairwise shuffles and adds
+ * (a transpose folded into the additions) instead of eight separate reductions. */
+HOT vf8 sum_lanes8(const vf8 *s) {
+    const vi8 even = {0, 8, 2, 10, 4, 12, 6, 14}, odd = {1, 9, 3, 11, 5, 13, 7, 15};
+    const vi8 lo2 = {0, 1, 8, 9, 4, 5, 12, 13}, hi2 = {2, 3, 10, 11, 6, 7, 14, 15};
+    const vi8 lo4 = {0, 1, 2, 3, 8, 9, 10, 11}, hi4 = {4, 5, 6, 7, 12, 13, 14, 15};
+    vf8 pair[4];
+    for (int p = 0; p < 4; p++) { /* pair[p] holds partial sums of s[2p] and s[2p+1], interleaved */
+        pair[p] = __builtin_shuffle(s[2 * p], s[2 * p + 1], even) + __builtin_shuffle(s[2 * p], s[2 * p + 1], odd);
+    }
+    vf8 quad0 = __builtin_shuffle(pair[0], pair[1], lo2) + __builtin_shuffle(pair[0], pair[1], hi2);
+    vf8 quad1 = __builtin_shuffle(pair[2], pair[3], lo2) + __builtin_shuffle(pair[2], pair[3], hi2);
+    return __builtin_shuffle(quad0, quad1, lo4) + __builtin_shuffle(quad0, quad1, hi4);
+}
+
 HOT void axpy(float w, const float *restrict v, float *restrict acc, int64_t d) {
     for (int64_t i = 0; i < d; i++) {
         acc[i] += w * v[i];
@@ -74,14 +103,58 @@ typedef struct {
     float *sum;
 } scratch;
 
-/* Scores of n cached rows starting at slot `slot0` for every head of the group. */
+/* Scores of n cached rows starting at slot `slot0` for every head of the group. Where the head dim is a
+ * multiple of 8, eight rows are scored at once and their eight dot products reduced together (sum_lanes8):
+ * one reduction per dot product would cost more than the dot product itself at head dim 64. */
 HOT void score_block(const ink_cache *c, int64_t kv_head, int64_t slot0, int64_t n, const float *q,
-                               int64_t group, float scale, float *scores) {
-    int64_t d = c->head_dim, row = c->num_kv_heads * d;
-    for (int64_t i = 0; i < n; i++) {
-        const float *k = c->keys + (slot0 + i) * row + kv_head * d;
+                     int64_t group, float scale, float *scores) {
+    int64_t d = c->head_dim, row = c->num_kv_heads * d, bs = c->block_size;
+    const float *k0 = c->keys + slot0 * row + kv_head * d;
+    int64_t t0 = 0;
+    if (d % 8 == 0) {
+        for (; t0 + 8 <= n; t0 += 8) {
+            for (int64_t g = 0; g < group; g++) {
+                vf8 s[8] = {0};
+                for (int64_t i = 0; i < d; i += 8) {
+                    vf8 qv = load8(q + g * d + i);
+                    for (int t = 0; t < 8; t++) {
+                        s[t] += qv * load8(k0 + (t0 + t) * row + i);
+                    }
+                }
+                store8(scores + g * bs + t0, sum_lanes8(s) * scale);
+            }
+        }
+    }
+    for (int64_t t = t0; t < n; t++) {
         for (int64_t g = 0; g < group; g++) {
-            scores[g * c->block_size + i] = dot(q + g * d, k, d) * scale;
+            scores[g * bs + t] = dot(q + g * d, k0 + t * row, d) * scale;
+        }
+    }
+}
+
+/* acc[0..d) += Σ_t p[t] × (V row t), over the n rows of a block starting at v0 (rows `row` floats apart).
+ * Where d is a multiple of 64, 64 floats of acc stay in registers while every row streams by, instead of being
+ * loaded and stored once per row. */
+HOT void add_rows(const float *v0, int64_t row, int64_t n, const float *p, float *acc, int64_t d) {
+    if (d % 64 != 0) {
+        for (int64_t t = 0; t < n; t++) {
+            axpy(p[t], v0 + t * row, acc, d);
+        }
+        return;
+    }
+    for (int64_t i0 = 0; i0 < d; i0 += 64) {
+        vf8 a[8];
+        for (int j = 0; j < 8; j++) {
+            a[j] = load8(acc + i0 + 8 * j);
+        }
+        for (int64_t t = 0; t < n; t++) {
+            vf8 pt = (vf8){0} + p[t];
+            for (int j = 0; j < 8; j++) {
+                a[j] += pt * load8(v0 + t * row + i0 + 8 * j);
+            }
+        }
+        for (int j = 0; j < 8; j++) {
+            store8(acc + i0 + 8 * j, a[j]);
         }
     }
 }
@@ -110,7 +183,21 @@ HOT void accumulate_block(const ink_cache *c, int64_t kv_head, int64_t slot0, in
         }
         for (int64_t i = 0; i < n; i++) {
             w->sum[g] += sc[i];
-            axpy(sc[i], c->values + (slot0 + i) * row + kv_head * d, w->acc + g * d, d);
+        }
+        add_rows(c->values + slot0 * row + kv_head * d, row, n, sc, w->acc + g * d, d);
+    }
+}
+
+/* Asks for the next block's K and V rows of this head while the current block is computed: blocks are
+ * scattered over the cache, so the hardware prefetcher cannot guess where the next one lies. */
+HOT void prefetch_block(const ink_cache *c, int64_t kv_head, int64_t slot0) {
+    int64_t d = c->head_dim, row = c->num_kv_heads * d;
+    for (int64_t t = 0; t < c->block_size; t++) {
+        const float *k = c->keys + (slot0 + t) * row + kv_head * d;
+        const float *v = c->values + (slot0 + t) * row + kv_head * d;
+        for (int64_t i = 0; i < d; i += 16) { /* one 64-byte line per 16 floats */
+            __builtin_prefetch(k + i);
+            __builtin_prefetch(v + i);
         }
     }
 }
@@ -133,6 +220,9 @@ HOT void attend_group(const ink_cache *c, const ink_batch *b, const float *queri
         for (int64_t start = 0; start < positions; start += bs) {
             int64_t n = positions - start < bs ? positions - start : bs;
             int64_t slot0 = (int64_t) table[start / bs] * bs;
+            if (start + bs < positions) {
+                prefetch_block(c, kv_head, (int64_t) table[start / bs + 1] * bs);
+            }
             score_block(c, kv_head, slot0, n, q, group, scale, w->scores);
             accumulate_block(c, kv_head, slot0, n, group, w);
         }

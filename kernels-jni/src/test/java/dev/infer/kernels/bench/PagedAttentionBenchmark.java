@@ -30,14 +30,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Paged-attention decode at the qwen2.5-0.5b shape (14 query heads, 2 KV heads, head dim 64, block size 16):
  * {@value #SEQS} sequences, one query row each, over a context of {@value #CONTEXT} tokens in shuffled blocks.
- * One invocation is one layer's attention for the whole batch; the secondary result {@code :bytes} is the K/V
- * bytes read per second, the kernel's effective bandwidth. One layer's cache (32 MiB of K and V) is about the
+ * One invocation is one layer's attention for the whole batch; the score is steps per second, and the secondary
+ * result {@code :bytes} is the K/V bytes read per second, the kernel's effective bandwidth (a throughput mode is
+ * needed for that counter to be per second). One layer's cache (32 MiB of K and V) is about the
  * size of L3, so with {@code layers=1} part of it is read from L3; {@code layers=8} cycles through 8 layers'
  * caches (256 MiB), as a model's forward pass does, so every read comes from DRAM.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
         "-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 2)
