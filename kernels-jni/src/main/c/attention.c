@@ -29,20 +29,6 @@ HOT float dot(const float *restrict a, const float *restrict b, int64_t d) {
     return s;
 }
 
-/* Eight floats in one GCC vector: AVX registers in the AVX clones, register pairs in the portable one. */
-typedef float vf8 __attribute__((vector_size(32)));
-typedef int32_t vi8 __attribute__((vector_size(32)));
-
-HOT vf8 load8(const float *p) {
-    vf8 v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-HOT void store8(float *p, vf8 v) {
-    memcpy(p, &v, sizeof v);
-}
-
 /* r[t] = the sum of the lanes of s[t], for eight vectors at once: three rounds of pairwise shuffles and adds
  * (a transpose folded into the additions) instead of eight separate reductions. */
 HOT vf8 sum_lanes8(const vf8 *s) {

@@ -31,4 +31,23 @@ HOT float fast_expf(float x) {
     return x < -87.0f ? 0.0f : r;
 }
 
+/* Eight floats in one GCC vector: AVX registers in the AVX clones, register pairs in the portable one. */
+typedef float vf8 __attribute__((vector_size(32)));
+typedef int32_t vi8 __attribute__((vector_size(32)));
+
+HOT vf8 load8(const float *p) {
+    vf8 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+HOT void store8(float *p, vf8 v) {
+    memcpy(p, &v, sizeof v);
+}
+
+/* Lanes of a where mask is set (all ones), else of b: GCC's C vectors have no ?: operator. */
+HOT vf8 select8(vi8 mask, vf8 a, vf8 b) {
+    return (vf8) (((vi8) a & mask) | ((vi8) b & ~mask));
+}
+
 #endif

@@ -25,37 +25,29 @@ typedef struct {
     int nan;
 } row_stats;
 
-/* Max, smallest finite value and NaN flag, in LANES independent lanes so the loop vectorizes without
- * reassociating anything. */
+/* Max, smallest finite value and NaN flag, eight lanes at a time. */
 CLONES
 static row_stats stats(const float *x, int64_t n) {
-    float mx[LANES], mn[LANES];
-    int32_t nan[LANES];
-    for (int j = 0; j < LANES; j++) {
-        mx[j] = -INFINITY;
-        mn[j] = INFINITY;
-        nan[j] = 0;
-    }
+    vf8 mx = (vf8){0} - INFINITY, mn = (vf8){0} + INFINITY, ninf = mx;
+    vi8 nan = {0};
     int64_t i = 0;
-    for (; i + LANES <= n; i += LANES) {
-        for (int j = 0; j < LANES; j++) {
-            float v = x[i + j];
-            nan[j] |= v != v;
-            mx[j] = v > mx[j] ? v : mx[j];
-            mn[j] = (v < mn[j] && v != -INFINITY) ? v : mn[j];
-        }
+    for (; i + 8 <= n; i += 8) {
+        vf8 v = load8(x + i);
+        nan |= v != v;
+        mx = select8(v > mx, v, mx);
+        mn = select8((v < mn) & (v != ninf), v, mn);
+    }
+    row_stats st = {-INFINITY, INFINITY, 0};
+    for (int j = 0; j < 8; j++) {
+        st.nan |= nan[j] != 0;
+        st.max = mx[j] > st.max ? mx[j] : st.max;
+        st.min = mn[j] < st.min ? mn[j] : st.min;
     }
     for (; i < n; i++) {
         float v = x[i];
-        nan[0] |= v != v;
-        mx[0] = v > mx[0] ? v : mx[0];
-        mn[0] = (v < mn[0] && v != -INFINITY) ? v : mn[0];
-    }
-    row_stats st = {-INFINITY, INFINITY, 0};
-    for (int j = 0; j < LANES; j++) {
-        st.nan |= nan[j];
-        st.max = mx[j] > st.max ? mx[j] : st.max;
-        st.min = mn[j] < st.min ? mn[j] : st.min;
+        st.nan |= v != v;
+        st.max = v > st.max ? v : st.max;
+        st.min = (v < st.min && v != -INFINITY) ? v : st.min;
     }
     return st;
 }
@@ -177,8 +169,15 @@ static void radix_sort(uint64_t *keys, uint64_t *tmp, int64_t n) {
 }
 
 HOT int bucket_of(float v, float max, float inv_width) {
-    float b = (max - v) * inv_width; /* +inf for -inf logits */
-    return b < (float) (BUCKETS - 1) ? (int) b : BUCKETS - 1;
+    float b = (max - v) * inv_width; /* +inf for -inf logits, NaN when the width is 0: both the last bucket */
+    return (int) (b < (float) (BUCKETS - 1) ? b : (float) (BUCKETS - 1));
+}
+
+CLONES
+static void bucket_ids(const float *x, int64_t n, float max, float inv_width, int32_t *out) {
+    for (int64_t i = 0; i < n; i++) {
+        out[i] = bucket_of(x[i], max, inv_width);
+    }
 }
 
 /* exp((x - max) * inv_t) of the whole row into w. */
@@ -187,6 +186,30 @@ static void weights(const float *x, int64_t n, float max, float inv_t, float *w)
     for (int64_t i = 0; i < n; i++) {
         w[i] = fast_expf((x[i] - max) * inv_t);
     }
+}
+
+/* Rank keys of every token >= threshold into keys, testing eight at a time (few pass); how many, or -1 when
+ * fewer than min_count. */
+CLONES
+static int64_t gather_at_least(const float *x, int64_t n, float threshold, int64_t min_count, uint64_t *keys) {
+    vf8 t = (vf8){0} + threshold;
+    int64_t m = 0, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        vi8 hit = load8(x + i) >= t;
+        if (hit[0] | hit[1] | hit[2] | hit[3] | hit[4] | hit[5] | hit[6] | hit[7]) {
+            for (int64_t j = i; j < i + 8; j++) {
+                if (x[j] >= threshold) {
+                    keys[m++] = rank_key(x[j], j);
+                }
+            }
+        }
+    }
+    for (; i < n; i++) {
+        if (x[i] >= threshold) {
+            keys[m++] = rank_key(x[i], i);
+        }
+    }
+    return m >= min_count ? m : -1;
 }
 
 /* Count-only selection on a large row without a full histogram: the histogram of a 1-in-SAMPLE_STRIDE sample
@@ -215,25 +238,20 @@ static int64_t gather_by_sample(const float *x, int64_t n, row_stats st, int64_t
         return -1;
     }
     float threshold = st.max - (float) (cut + 1) / inv_width;
-    int64_t m = 0;
-    for (int64_t i = 0; i < n; i++) {
-        if (x[i] >= threshold) {
-            keys[m++] = rank_key(x[i], i);
-        }
-    }
-    return m >= min_count ? m : -1;
+    return gather_at_least(x, n, threshold, min_count, keys);
 }
 
 /* The best-ranked tokens, best first, into keys: at least min_count of them (when the row has that many) and,
  * when min_mass > 0, at least that much Σ exp((v - max) * inv_t). Returns how many. tmp holds n words. */
 static int64_t rank_prefix(const float *x, int64_t n, row_stats st, int64_t min_count, double min_mass,
                            float inv_t, uint64_t *keys, uint64_t *tmp) {
+    int64_t m = -1;
     if (min_mass <= 0 && n >= SAMPLE_MIN_ROW && min_count <= n / 64) {
-        int64_t m = gather_by_sample(x, n, st, min_count, keys);
-        if (m >= 0) {
-            radix_sort(keys, tmp, m);
-            return m;
-        }
+        m = gather_by_sample(x, n, st, min_count, keys);
+    }
+    if (m >= 0) {
+        radix_sort(keys, tmp, m);
+        return m;
     }
     static __thread int64_t count[BUCKETS];
     static __thread double mass[BUCKETS];
@@ -241,15 +259,18 @@ static int64_t rank_prefix(const float *x, int64_t n, row_stats st, int64_t min_
     memset(mass, 0, sizeof mass);
     float span = st.max - st.min;
     float inv_width = span > 0 ? (float) (BUCKETS - 1) / span : 0.0f;
-    float *w = (float *) tmp; /* free until the sort */
+    float *w = (float *) tmp; /* tmp is free until the sort: weights, then bucket ids */
+    int32_t *bucket = (int32_t *) (w + n);
+    bucket_ids(x, n, st.max, inv_width, bucket);
     if (min_mass > 0) {
         weights(x, n, st.max, inv_t, w);
-    }
-    for (int64_t i = 0; i < n; i++) {
-        int b = bucket_of(x[i], st.max, inv_width);
-        count[b]++;
-        if (min_mass > 0) {
-            mass[b] += w[i];
+        for (int64_t i = 0; i < n; i++) {
+            count[bucket[i]]++;
+            mass[bucket[i]] += w[i];
+        }
+    } else {
+        for (int64_t i = 0; i < n; i++) {
+            count[bucket[i]]++;
         }
     }
     int cut = BUCKETS - 1;
@@ -264,10 +285,15 @@ static int64_t rank_prefix(const float *x, int64_t n, row_stats st, int64_t min_
             break;
         }
     }
-    int64_t m = 0;
-    for (int64_t i = 0; i < n; i++) {
-        if (bucket_of(x[i], st.max, inv_width) <= cut) {
-            keys[m++] = rank_key(x[i], i);
+    /* The cut as a value threshold, so the gather is a vectorized compare; any threshold keeps a rank prefix. */
+    float threshold = cut >= BUCKETS - 1 || inv_width == 0 ? -INFINITY : st.max - (float) (cut + 1) / inv_width;
+    m = gather_at_least(x, n, threshold, min_count, keys);
+    if (m < 0) { /* rounding at the bucket's edge left too few: take the buckets themselves */
+        m = 0;
+        for (int64_t i = 0; i < n; i++) {
+            if (bucket[i] <= cut) {
+                keys[m++] = rank_key(x[i], i);
+            }
         }
     }
     radix_sort(keys, tmp, m);
