@@ -12,7 +12,7 @@ public final class JavaSamplingKernels implements SamplingKernels {
     private final ThreadLocal<RowSampler> samplers = new ThreadLocal<>();
 
     public JavaSamplingKernels(int threads) {
-        this.pool = new KernelPool("java-sampling", threads);
+        this.pool = new KernelPool("sampling-kernels", threads);
     }
 
     @Override

@@ -19,7 +19,7 @@ public final class NativeAttentionKernels implements AttentionKernels, AutoClose
 
     public NativeAttentionKernels(int threads) {
         this.isa = NativeLibrary.requireLoaded();
-        this.pool = new KernelPool("native-attention", threads);
+        this.pool = new KernelPool("attention-kernels", threads);
     }
 
     /** Name prefix of this instance's worker threads. */

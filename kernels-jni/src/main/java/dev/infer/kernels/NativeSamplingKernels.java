@@ -15,7 +15,7 @@ public final class NativeSamplingKernels implements SamplingKernels {
 
     public NativeSamplingKernels(int threads) {
         this.isa = NativeLibrary.requireLoaded();
-        this.pool = new KernelPool("native-sampling", threads);
+        this.pool = new KernelPool("sampling-kernels", threads);
     }
 
     @Override
