@@ -83,4 +83,23 @@ final class AttentionCases {
             }
         }
     }
+
+    /** Runs one step on {@code kernels}' threads, closes them, and checks every thread named {@code prefix} ends. */
+    static void assertClosingStopsThreads(AttentionKernels kernels, String prefix) throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            Case c = randomCase(arena, new Random(5), new AttentionShape(4, 2, 8, 4), 8, new int[]{3, 2},
+                    new int[]{9, 6});
+            kernels.pagedAttention(c.layer(), c.batch(), c.queries(), arena.allocate(c.queries().byteSize()), 1f);
+        }
+        assertThat(liveThreads(prefix)).isPositive();
+        ((AutoCloseable) kernels).close();
+        for (int i = 0; i < 100 && liveThreads(prefix) > 0; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(liveThreads(prefix)).isZero();
+    }
+
+    private static long liveThreads(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
+    }
 }

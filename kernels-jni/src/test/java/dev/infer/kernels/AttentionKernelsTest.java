@@ -106,23 +106,9 @@ class AttentionKernelsTest {
     }
 
     @Test
-    void closingStopsTheWorkerThreads() throws InterruptedException {
+    void closingStopsTheWorkerThreads() throws Exception {
         VectorAttentionKernels kernels = new VectorAttentionKernels(2);
-        AttentionShape shape = new AttentionShape(4, 2, 8, 4);
-        try (Arena arena = Arena.ofShared()) {
-            Case c = randomCase(arena, new Random(5), shape, 8, new int[]{3, 2}, new int[]{9, 6});
-            kernels.pagedAttention(c.layer(), c.batch(), c.queries(), arena.allocate(c.queries().byteSize()), 1f);
-        }
-        assertThat(liveThreads(kernels.threadPrefix())).isPositive();
-        kernels.close();
-        for (int i = 0; i < 100 && liveThreads(kernels.threadPrefix()) > 0; i++) {
-            Thread.sleep(10);
-        }
-        assertThat(liveThreads(kernels.threadPrefix())).isZero();
-    }
-
-    private static long liveThreads(String prefix) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
+        AttentionCases.assertClosingStopsThreads(kernels, kernels.threadPrefix());
     }
 
     @Test

@@ -158,22 +158,8 @@ class NativeAttentionKernelsTest {
     }
 
     @Test
-    void closingStopsTheWorkerThreads() throws InterruptedException {
+    void closingStopsTheWorkerThreads() throws Exception {
         NativeAttentionKernels own = new NativeAttentionKernels(2);
-        try (Arena arena = Arena.ofShared()) {
-            Case c = AttentionCases.randomCase(arena, new Random(5), new AttentionShape(4, 2, 8, 4), 8,
-                    new int[]{3, 2}, new int[]{9, 6});
-            own.pagedAttention(c.layer(), c.batch(), c.queries(), arena.allocate(c.queries().byteSize()), 1f);
-        }
-        assertThat(liveThreads(own.threadPrefix())).isPositive();
-        own.close();
-        for (int i = 0; i < 100 && liveThreads(own.threadPrefix()) > 0; i++) {
-            Thread.sleep(10);
-        }
-        assertThat(liveThreads(own.threadPrefix())).isZero();
-    }
-
-    private static long liveThreads(String prefix) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
+        AttentionCases.assertClosingStopsThreads(own, own.threadPrefix());
     }
 }
