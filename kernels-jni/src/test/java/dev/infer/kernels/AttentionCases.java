@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /** Random caches and ragged steps, and the differential check of any kernels against the scalar reference. */
@@ -101,5 +102,27 @@ final class AttentionCases {
 
     private static long liveThreads(String prefix) {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
+    }
+
+    /** Bad block ids, too-short block tables, bad slots, too-small tensors and bad copies are exceptions. */
+    static void assertRejectsBadIndices(AttentionKernels kernels) {
+        AttentionShape shape = new AttentionShape(4, 2, 8, 4);
+        try (Arena arena = Arena.ofShared()) {
+            Case c = randomCase(arena, new Random(2), shape, 4, new int[]{2}, new int[]{5});
+            MemorySegment out = arena.allocate(c.queries().byteSize());
+            c.batch().blockTables()[0][1] = 4;
+            assertThatThrownBy(() -> kernels.pagedAttention(c.layer(), c.batch(), c.queries(), out, 1f))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("block id 4");
+            AttentionBatch tooLong = new AttentionBatch(new int[]{0, 2}, new int[]{9}, new int[][]{{0, 1}});
+            assertThatThrownBy(() -> kernels.pagedAttention(c.layer(), tooLong, c.queries(), out, 1f))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs 3 blocks");
+            MemorySegment k = arena.allocate(shape.kvRowFloats() * 4L);
+            assertThatThrownBy(() -> kernels.writeKv(c.layer(), k, k, new int[]{16}))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slotMapping[0] = 16");
+            assertThatThrownBy(() -> kernels.writeKv(c.layer(), k, k, new int[]{0, 1}))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 tokens need");
+            assertThatThrownBy(() -> kernels.copyBlocks(c.layer(), new int[]{0}, new int[]{-1}))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside the cache");
+        }
     }
 }

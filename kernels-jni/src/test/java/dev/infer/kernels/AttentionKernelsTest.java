@@ -113,21 +113,6 @@ class AttentionKernelsTest {
 
     @Test
     void badIndicesAreExceptionsNotCrashes() {
-        AttentionShape shape = new AttentionShape(4, 2, 8, 4);
-        try (Arena arena = Arena.ofShared()) {
-            Case c = randomCase(arena, new Random(2), shape, 4, new int[]{2}, new int[]{5});
-            MemorySegment out = arena.allocate(c.queries().byteSize());
-            c.batch().blockTables()[0][1] = 4;
-            assertThatThrownBy(() -> VECTOR.pagedAttention(c.layer(), c.batch(), c.queries(), out, 1f))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("block id 4");
-            AttentionBatch tooLong = new AttentionBatch(new int[]{0, 2}, new int[]{9}, new int[][]{{0, 1}});
-            assertThatThrownBy(() -> VECTOR.pagedAttention(c.layer(), tooLong, c.queries(), out, 1f))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs 3 blocks");
-            MemorySegment k = arena.allocate(shape.kvRowFloats() * 4L);
-            assertThatThrownBy(() -> VECTOR.writeKv(c.layer(), k, k, new int[]{16}))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slotMapping[0] = 16");
-            assertThatThrownBy(() -> VECTOR.writeKv(c.layer(), k, k, new int[]{0, 1}))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 tokens need");
-        }
+        AttentionCases.assertRejectsBadIndices(VECTOR);
     }
 }

@@ -97,24 +97,13 @@ class NativeAttentionKernelsTest {
 
     @Test
     void badIndicesAreExceptionsNotCrashes() {
-        AttentionShape shape = new AttentionShape(4, 2, 8, 4);
+        AttentionCases.assertRejectsBadIndices(kernels);
         try (Arena arena = Arena.ofShared()) {
-            Case c = AttentionCases.randomCase(arena, new Random(2), shape, 4, new int[]{2}, new int[]{5});
-            MemorySegment out = arena.allocate(c.queries().byteSize());
-            c.batch().blockTables()[0][1] = 4;
-            assertThatThrownBy(() -> kernels.pagedAttention(c.layer(), c.batch(), c.queries(), out, 1f))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("block id 4");
-            AttentionBatch tooLong = new AttentionBatch(new int[]{0, 2}, new int[]{9}, new int[][]{{0, 1}});
-            assertThatThrownBy(() -> kernels.pagedAttention(c.layer(), tooLong, c.queries(), out, 1f))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs 3 blocks");
-            MemorySegment k = arena.allocate(shape.kvRowFloats() * 4L);
-            assertThatThrownBy(() -> kernels.writeKv(c.layer(), k, k, new int[]{16}))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slotMapping[0] = 16");
-            assertThatThrownBy(() -> kernels.copyBlocks(c.layer(), new int[]{0}, new int[]{-1}))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside the cache");
+            Case c = AttentionCases.randomCase(arena, new Random(2), new AttentionShape(4, 2, 8, 4), 4, new int[]{2},
+                    new int[]{5});
             MemorySegment heap = MemorySegment.ofArray(new float[(int) (c.queries().byteSize() / 4)]);
-            assertThatThrownBy(() -> kernels.pagedAttention(c.layer(), new AttentionBatch(new int[]{0, 2},
-                    new int[]{5}, new int[][]{{0, 1}}), heap, out, 1f))
+            assertThatThrownBy(() -> kernels.pagedAttention(c.layer(), c.batch(), heap,
+                    arena.allocate(c.queries().byteSize()), 1f))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("off-heap");
         }
     }
