@@ -13,7 +13,6 @@ import java.util.Random;
 import dev.infer.kernels.AttentionCases.Case;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Differential tests: the Vector API kernels against the scalar reference on random ragged steps. */
 class AttentionKernelsTest {
