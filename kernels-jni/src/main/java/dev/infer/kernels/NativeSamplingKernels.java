@@ -1,5 +1,6 @@
 package dev.infer.kernels;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
@@ -27,7 +28,7 @@ public final class NativeSamplingKernels implements SamplingKernels {
     public SampledToken[] sample(MemorySegment logits, int vocab, List<SamplingRow> rows) {
         SamplingInputs.check(logits, vocab, rows);
         if (!logits.isNative()) {
-            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            try (Arena arena = Arena.ofConfined()) {
                 MemorySegment copy = arena.allocate(logits.byteSize(), 64).copyFrom(logits);
                 SampledToken[] out = sample(copy, vocab, rows);
                 logits.copyFrom(copy);
