@@ -3,7 +3,8 @@ package dev.infer.kernels;
 /**
  * The JNI entry points of {@code libinferkernels} (sources in {@code src/main/c}; {@code javac -h} writes their
  * header). Addresses are {@code MemorySegment.address()} of off-heap segments, passed with their byte sizes;
- * {@code cacheShape} is {numBlocks, blockSize, numHeads, numKvHeads, headDim}. Each returns 0 or a negative
+ * {@code cacheShape} is {numBlocks, blockSize, numHeads, numKvHeads, headDim}, taken from a {@link KvLayer}, whose
+ * constructor checked that its segments hold exactly that many blocks. Each returns 0 or a negative
  * error code ({@link NativeErrors}): the C side re-checks every index it follows, so even a caller that
  * skipped Java's validation gets an error, not a stray memory access. Call only after {@link NativeLibrary}
  * loaded the library.
