@@ -8,10 +8,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 
 /**
  * Pure-Java kernels on the Vector API: one pass over each sequence's blocks with an online softmax, all query
@@ -23,32 +19,20 @@ public final class VectorAttentionKernels implements AttentionKernels, AutoClose
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
-    private final ForkJoinPool pool;
-
-    private static final AtomicInteger POOLS = new AtomicInteger();
-
-    private final String threadPrefix = "attention-kernels-" + POOLS.incrementAndGet() + "-";
+    private final KernelPool pool;
 
     public VectorAttentionKernels(int threads) {
-        if (threads <= 0) {
-            throw new IllegalArgumentException("threads must be > 0, got " + threads);
-        }
-        this.pool = new ForkJoinPool(threads, p -> {
-            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setName(threadPrefix + t.getPoolIndex());
-            t.setDaemon(true);
-            return t;
-        }, null, false);
+        this.pool = new KernelPool("attention-kernels", threads);
     }
 
     /** Name prefix of this instance's worker threads (for thread dumps and leak checks). */
     public String threadPrefix() {
-        return threadPrefix;
+        return pool.threadPrefix();
     }
 
     @Override
     public String name() {
-        return "java-vector(" + SPECIES.length() + " lanes, " + pool.getParallelism() + " threads)";
+        return "java-vector(" + SPECIES.length() + " lanes, " + pool.parallelism() + " threads)";
     }
 
     @Override
@@ -66,16 +50,8 @@ public final class VectorAttentionKernels implements AttentionKernels, AutoClose
                                float scale) {
         KvLayout.checkQueries(layer, batch, queries.byteSize(), out.byteSize());
         int kvHeads = layer.shape().numKvHeads();
-        int tasks = batch.numSeqs() * kvHeads;
-        if (tasks == 1 || pool.getParallelism() == 1) {
-            for (int task = 0; task < tasks; task++) {
-                attendGroup(layer, batch, queries, out, scale, task / kvHeads, task % kvHeads);
-            }
-            return;
-        }
-        pool.submit(() -> IntStream.range(0, tasks).parallel()
-                .forEach(task -> attendGroup(layer, batch, queries, out, scale, task / kvHeads, task % kvHeads)))
-                .join();
+        pool.forEach(batch.numSeqs() * kvHeads,
+                task -> attendGroup(layer, batch, queries, out, scale, task / kvHeads, task % kvHeads));
     }
 
     /** All query rows of one sequence for the query heads sharing {@code kvHead}. */

@@ -8,76 +8,36 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 
+import dev.infer.kernels.AttentionCases.Case;
+
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 /** Differential tests: the Vector API kernels against the scalar reference on random ragged steps. */
 class AttentionKernelsTest {
     private static final VectorAttentionKernels VECTOR = new VectorAttentionKernels(2);
-    private static final ReferenceAttentionKernels REFERENCE = new ReferenceAttentionKernels();
 
     @AfterAll
     static void close() {
         VECTOR.close();
     }
 
-    /** A random cache plus a random ragged step over it. */
-    private record Case(KvLayer layer, AttentionBatch batch, MemorySegment queries) {
-    }
-
     private static Case randomCase(Arena arena, Random rnd, AttentionShape shape, int numBlocks, int[] queryLens,
                                    int[] contextLens) {
-        KvLayer layer = new KvLayer(randomSegment(arena, rnd, numBlocks * shape.blockFloats()),
-                randomSegment(arena, rnd, numBlocks * shape.blockFloats()), numBlocks, shape);
-        List<Integer> free = new ArrayList<>();
-        for (int b = 0; b < numBlocks; b++) {
-            free.add(b);
-        }
-        java.util.Collections.shuffle(free, rnd);
-        int[] queryStart = new int[queryLens.length + 1];
-        int[][] tables = new int[queryLens.length][];
-        for (int s = 0; s < queryLens.length; s++) {
-            queryStart[s + 1] = queryStart[s] + queryLens[s];
-            int blocks = (contextLens[s] + shape.blockSize() - 1) / shape.blockSize();
-            tables[s] = new int[blocks];
-            for (int b = 0; b < blocks; b++) {
-                tables[s][b] = free.removeFirst();
-            }
-        }
-        MemorySegment queries = randomSegment(arena, rnd, (long) queryStart[queryLens.length] * shape.qRowFloats());
-        return new Case(layer, new AttentionBatch(queryStart, contextLens, tables), queries);
+        return AttentionCases.randomCase(arena, rnd, shape, numBlocks, queryLens, contextLens);
     }
 
     private static MemorySegment randomSegment(Arena arena, Random rnd, long floats) {
-        MemorySegment seg = arena.allocate(floats * Float.BYTES, 64);
-        for (long i = 0; i < floats; i++) {
-            seg.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) rnd.nextGaussian());
-        }
-        return seg;
+        return AttentionCases.randomSegment(arena, rnd, floats);
     }
 
     private static void assertSameAttention(Case c, float scale) {
-        assertSameAttention(c, scale, 1e-5f);
+        AttentionCases.assertMatchesReference(VECTOR, c, scale, 1e-5f);
     }
 
     private static void assertSameAttention(Case c, float scale, float tolerance) {
-        try (Arena arena = Arena.ofShared()) {
-            long bytes = c.queries().byteSize();
-            MemorySegment expected = arena.allocate(bytes, 64);
-            MemorySegment actual = arena.allocate(bytes, 64);
-            REFERENCE.pagedAttention(c.layer(), c.batch(), c.queries(), expected, scale);
-            VECTOR.pagedAttention(c.layer(), c.batch(), c.queries(), actual, scale);
-            for (long i = 0; i < bytes / Float.BYTES; i++) {
-                assertThat(actual.getAtIndex(ValueLayout.JAVA_FLOAT, i))
-                        .as("element %d", i)
-                        .isCloseTo(expected.getAtIndex(ValueLayout.JAVA_FLOAT, i), within(tolerance));
-            }
-        }
+        AttentionCases.assertMatchesReference(VECTOR, c, scale, tolerance);
     }
 
     @ParameterizedTest(name = "heads {0}/{1}, headDim {2}, block {3}")
@@ -145,42 +105,13 @@ class AttentionKernelsTest {
     }
 
     @Test
-    void closingStopsTheWorkerThreads() throws InterruptedException {
+    void closingStopsTheWorkerThreads() throws Exception {
         VectorAttentionKernels kernels = new VectorAttentionKernels(2);
-        AttentionShape shape = new AttentionShape(4, 2, 8, 4);
-        try (Arena arena = Arena.ofShared()) {
-            Case c = randomCase(arena, new Random(5), shape, 8, new int[]{3, 2}, new int[]{9, 6});
-            kernels.pagedAttention(c.layer(), c.batch(), c.queries(), arena.allocate(c.queries().byteSize()), 1f);
-        }
-        assertThat(liveThreads(kernels.threadPrefix())).isPositive();
-        kernels.close();
-        for (int i = 0; i < 100 && liveThreads(kernels.threadPrefix()) > 0; i++) {
-            Thread.sleep(10);
-        }
-        assertThat(liveThreads(kernels.threadPrefix())).isZero();
-    }
-
-    private static long liveThreads(String prefix) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
+        AttentionCases.assertClosingStopsThreads(kernels, kernels.threadPrefix());
     }
 
     @Test
     void badIndicesAreExceptionsNotCrashes() {
-        AttentionShape shape = new AttentionShape(4, 2, 8, 4);
-        try (Arena arena = Arena.ofShared()) {
-            Case c = randomCase(arena, new Random(2), shape, 4, new int[]{2}, new int[]{5});
-            MemorySegment out = arena.allocate(c.queries().byteSize());
-            c.batch().blockTables()[0][1] = 4;
-            assertThatThrownBy(() -> VECTOR.pagedAttention(c.layer(), c.batch(), c.queries(), out, 1f))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("block id 4");
-            AttentionBatch tooLong = new AttentionBatch(new int[]{0, 2}, new int[]{9}, new int[][]{{0, 1}});
-            assertThatThrownBy(() -> VECTOR.pagedAttention(c.layer(), tooLong, c.queries(), out, 1f))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs 3 blocks");
-            MemorySegment k = arena.allocate(shape.kvRowFloats() * 4L);
-            assertThatThrownBy(() -> VECTOR.writeKv(c.layer(), k, k, new int[]{16}))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slotMapping[0] = 16");
-            assertThatThrownBy(() -> VECTOR.writeKv(c.layer(), k, k, new int[]{0, 1}))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 tokens need");
-        }
+        AttentionCases.assertRejectsBadIndices(VECTOR);
     }
 }
