@@ -1,0 +1,144 @@
+package dev.infer.engines.onnx;
+
+import ai.onnxruntime.OrtEnvironment;
+import dev.infer.engines.Engine;
+import dev.infer.engines.KvCache;
+import dev.infer.engines.Logits;
+import dev.infer.engines.ModelInfo;
+import dev.infer.engines.RotaryTable;
+import dev.infer.engines.StepBatch;
+import dev.infer.engines.kv.HostKvCache;
+import dev.infer.kernels.AttentionBatch;
+import dev.infer.kernels.AttentionKernels;
+import dev.infer.kernels.AttentionShape;
+import dev.infer.kernels.KvLayer;
+import dev.infer.models.config.ModelConfig;
+
+import java.util.Map;
+
+import static dev.infer.models.onnx.DecoderGraphs.ATTN;
+import static dev.infer.models.onnx.DecoderGraphs.COS;
+import static dev.infer.models.onnx.DecoderGraphs.IDS;
+import static dev.infer.models.onnx.DecoderGraphs.K;
+import static dev.infer.models.onnx.DecoderGraphs.LOGITS;
+import static dev.infer.models.onnx.DecoderGraphs.Q;
+import static dev.infer.models.onnx.DecoderGraphs.ROWS;
+import static dev.infer.models.onnx.DecoderGraphs.SIN;
+import static dev.infer.models.onnx.DecoderGraphs.V;
+import static dev.infer.models.onnx.DecoderGraphs.X;
+import static dev.infer.models.onnx.DecoderGraphs.Y;
+
+/**
+ * A Llama-family decoder on ONNX Runtime (CPU): the dense work of each layer runs as two ORT graph segments
+ * (before and after attention); K/V cache writes and paged attention run in {@code kernels-jni} between them,
+ * on the very buffers ORT reads and writes. Steps are ragged and paged exactly as for the DJL engine, with the
+ * same {@link HostKvCache}, so the scheduler cannot tell the engines apart.
+ */
+public final class OnnxEngine implements Engine {
+    private final OrtEnvironment env;
+    private final ModelConfig config;
+    private final ModelInfo info;
+    private final DecoderSessions sessions;
+    private final AttentionKernels kernels;
+    private final RotaryTable rotary;
+    private final StepTensors.Buffers buffers;
+    private final float attentionScale;
+
+    OnnxEngine(OrtEnvironment env, ModelInfo info, DecoderSessions sessions, AttentionKernels kernels) {
+        this.env = env;
+        this.config = info.config();
+        this.info = info;
+        this.sessions = sessions;
+        this.kernels = kernels;
+        this.rotary = RotaryTable.of(config);
+        this.buffers = new StepTensors.Buffers(config);
+        this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
+    }
+
+    @Override
+    public ModelInfo info() {
+        return info;
+    }
+
+    private AttentionShape attentionShape(int blockSize) {
+        return new AttentionShape(config.numHeads(), config.numKvHeads(), config.headDim(), blockSize);
+    }
+
+    @Override
+    public long kvBytesPerBlock(int blockSize) {
+        return HostKvCache.bytesPerBlock(config.numLayers(), attentionShape(blockSize));
+    }
+
+    @Override
+    public KvCache allocateKv(int numBlocks, int blockSize) {
+        return new HostKvCache(config.numLayers(), numBlocks, attentionShape(blockSize), kernels);
+    }
+
+    @Override
+    public Logits forward(StepBatch batch, KvCache cache) {
+        if (!(cache instanceof HostKvCache kv)) {
+            throw new IllegalArgumentException("ONNX CPU engine needs its own HostKvCache, got " + cache.getClass());
+        }
+        batch.validate(config.vocabSize(), config.maxPositionEmbeddings(), kv.numBlocks(), kv.blockSize());
+        int rows = batch.logitRows().length;
+        try (StepTensors st = buffers.forStep(env, batch.numTokens(), rows)) {
+            fillInputs(batch);
+            DecoderSessions.run(sessions.embedding(), Map.of(IDS, st.ids), Map.of(X, st.hidden[0]));
+            AttentionBatch attention = batch.attention();
+            int current = 0;
+            for (int l = 0; l < config.numLayers(); l++) {
+                layer(l, st, kv.layer(l), batch, attention, current);
+                current = 1 - current;
+            }
+            if (rows == 0) {
+                return new Logits(0, config.vocabSize(), new float[0]);
+            }
+            DecoderSessions.run(sessions.head(), Map.of(X, st.hidden[current], ROWS, st.rows),
+                    Map.of(LOGITS, st.logits));
+            float[] out = new float[rows * config.vocabSize()];
+            st.logitValues.get(0, out);
+            return new Logits(rows, config.vocabSize(), out);
+        }
+    }
+
+    /** One decoder layer: hidden[current] in, hidden[1 - current] out. */
+    private void layer(int l, StepTensors st, KvLayer cache, StepBatch batch, AttentionBatch attention, int current) {
+        DecoderSessions.run(sessions.attentionInput(l), Map.of(X, st.hidden[current], COS, st.cos, SIN, st.sin),
+                Map.of(Q, st.q, K, st.k, V, st.v));
+        kernels.writeKv(cache, st.kMemory, st.vMemory, batch.slotMapping());
+        kernels.pagedAttention(cache, attention, st.qMemory, st.attnMemory, attentionScale);
+        DecoderSessions.run(sessions.attentionOutput(l), Map.of(X, st.hidden[current], ATTN, st.attn),
+                Map.of(Y, st.hidden[1 - current]));
+    }
+
+    /** Token ids, each token's rotary cos/sin row, and the logit rows, into the step's direct buffers. */
+    private void fillInputs(StepBatch batch) {
+        int half = rotary.half();
+        int[] tokens = batch.tokenIds();
+        int[] positions = batch.positions();
+        for (int t = 0; t < tokens.length; t++) {
+            buffers.ids.put(t, tokens[t]);
+            buffers.cos.put(t * half, rotary.cos(), positions[t] * half, half);
+            buffers.sin.put(t * half, rotary.sin(), positions[t] * half, half);
+        }
+        int[] rows = batch.logitRows();
+        for (int r = 0; r < rows.length; r++) {
+            buffers.rows.put(r, rows[r]);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            sessions.close();
+        } finally {
+            if (kernels instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing kernels", e);
+                }
+            }
+        }
+    }
+}

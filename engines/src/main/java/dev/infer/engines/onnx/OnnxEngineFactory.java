@@ -1,0 +1,73 @@
+package dev.infer.engines.onnx;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import dev.infer.engines.ComputeType;
+import dev.infer.engines.DeviceSpec;
+import dev.infer.engines.EngineOptions;
+import dev.infer.engines.ModelInfo;
+import dev.infer.kernels.AttentionKernels;
+import dev.infer.kernels.KernelsLoader;
+import dev.infer.models.config.ModelConfig;
+import dev.infer.models.onnx.DecoderModelFiles;
+import dev.infer.models.onnx.OnnxModelCache;
+import dev.infer.models.weights.WeightSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+
+/**
+ * Exports the checkpoint to ONNX segment graphs (or finds them in the on-disk cache), opens them in ONNX
+ * Runtime with our thread count, and picks the attention kernels.
+ */
+public final class OnnxEngineFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxEngineFactory.class);
+    public static final String NAME = "onnxruntime";
+
+    private OnnxEngineFactory() {
+    }
+
+    /** Loads the model; {@code weights} may be closed afterwards (ORT reads its own exported copy). */
+    public static OnnxEngine load(ModelConfig config, WeightSource weights, EngineOptions options) {
+        return load(config, weights, options, OnnxModelCache.defaultRoot());
+    }
+
+    public static OnnxEngine load(ModelConfig config, WeightSource weights, EngineOptions options, Path cacheRoot) {
+        checkSupported(options);
+        long start = System.nanoTime();
+        DecoderModelFiles files = OnnxModelCache.prepare(cacheRoot, config, weights,
+                options.computeType() == ComputeType.BFLOAT16);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        AttentionKernels kernels = KernelsLoader.best(options.effectiveThreads());
+        try {
+            DecoderSessions sessions = new DecoderSessions(env, files, options.effectiveThreads());
+            LOG.info("ONNX Runtime {}: {} layers as {} sessions in {} ms", env.getVersion(), config.numLayers(),
+                    2 * config.numLayers() + 2, (System.nanoTime() - start) / 1_000_000);
+            String note = options.computeType() == ComputeType.BFLOAT16
+                    ? "bfloat16 weights computed in fp32 (ONNX Runtime's CPU GEMMs are fp32)" : "float32";
+            ModelInfo info = new ModelInfo(config, options.computeType(), options.device(), NAME, kernels.name(), note);
+            return new OnnxEngine(env, info, sessions, kernels);
+        } catch (OrtException | RuntimeException e) {
+            if (kernels instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw new IllegalStateException("ONNX Runtime could not open the exported model in " + files.dir(), e);
+        }
+    }
+
+    private static void checkSupported(EngineOptions options) {
+        if (options.device().kind() != DeviceSpec.Kind.CPU) {
+            throw new IllegalArgumentException("--engine onnxruntime: " + options.device() + " needs the onnxruntime_gpu"
+                    + " build and CUDA 12, which this build does not include; run with --device cpu");
+        }
+        if (options.computeType() == ComputeType.FLOAT16) {
+            throw new IllegalArgumentException("--engine onnxruntime: float16 is not supported on CPU (ONNX Runtime has"
+                    + " no fast fp16 GEMM there); use --dtype float32 or bfloat16");
+        }
+    }
+}
