@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import dev.infer.engines.DeviceSpec;
 import dev.infer.engines.EngineOptions;
 import dev.infer.engines.ModelInfo;
+import dev.infer.engines.Quantization;
 import dev.infer.kernels.AttentionKernels;
 import dev.infer.kernels.KernelsLoader;
 import dev.infer.models.config.ModelConfig;
@@ -23,6 +24,10 @@ public final class DjlEngineFactory {
 
     /** Loads the model; {@code weights} may be closed afterwards (the engine holds its own copies). */
     public static DjlEngine load(ModelConfig config, WeightSource weights, EngineOptions options) {
+        if (options.quantization() != Quantization.NONE) {
+            throw new IllegalArgumentException("--engine djl: weight-only quantization (" + options.quantization().label()
+                    + ") is not supported; use --engine onnxruntime");
+        }
         configurePyTorch(options.effectiveThreads());
         Device device = checkDevice(options.device());
         NDManager manager = NDManager.newBaseManager(device, "PyTorch");

@@ -6,11 +6,13 @@ import dev.infer.engines.ComputeType;
 import dev.infer.engines.DeviceSpec;
 import dev.infer.engines.EngineOptions;
 import dev.infer.engines.ModelInfo;
+import dev.infer.engines.Quantization;
 import dev.infer.kernels.AttentionKernels;
 import dev.infer.kernels.KernelsLoader;
 import dev.infer.models.config.ModelConfig;
 import dev.infer.models.onnx.DecoderModelFiles;
 import dev.infer.models.onnx.OnnxModelCache;
+import dev.infer.models.onnx.WeightFormat;
 import dev.infer.models.weights.WeightSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,16 +38,15 @@ public final class OnnxEngineFactory {
     public static OnnxEngine load(ModelConfig config, WeightSource weights, EngineOptions options, Path cacheRoot) {
         checkSupported(options);
         long start = System.nanoTime();
-        DecoderModelFiles files = OnnxModelCache.prepare(cacheRoot, config, weights,
-                options.computeType() == ComputeType.BFLOAT16);
+        DecoderModelFiles files = OnnxModelCache.prepare(cacheRoot, config, weights, new WeightFormat(
+                options.computeType() == ComputeType.BFLOAT16, options.quantization().bits()));
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         AttentionKernels kernels = KernelsLoader.best(options.effectiveThreads());
         try {
             DecoderSessions sessions = new DecoderSessions(env, files, options.effectiveThreads());
             LOG.info("ONNX Runtime {}: {} layers as {} sessions in {} ms", env.getVersion(), config.numLayers(),
                     2 * config.numLayers() + 2, (System.nanoTime() - start) / 1_000_000);
-            String note = options.computeType() == ComputeType.BFLOAT16
-                    ? "bfloat16 weights computed in fp32 (ONNX Runtime's CPU GEMMs are fp32)" : "float32";
+            String note = note(options);
             ModelInfo info = new ModelInfo(config, options.computeType(), options.device(), NAME, kernels.name(), note);
             return new OnnxEngine(env, info, sessions, kernels);
         } catch (OrtException | RuntimeException e) {
@@ -58,6 +59,13 @@ public final class OnnxEngineFactory {
             }
             throw new IllegalStateException("ONNX Runtime could not open the exported model in " + files.dir(), e);
         }
+    }
+
+    private static String note(EngineOptions options) {
+        String base = options.computeType() == ComputeType.BFLOAT16
+                ? "bfloat16 weights computed in fp32 (ONNX Runtime's CPU GEMMs are fp32)" : "float32";
+        return options.quantization() == Quantization.NONE ? base : base + "; linear layers " + options.quantization()
+                .label() + " weight-only (MatMulNBits, int8 activations per block)";
     }
 
     private static void checkSupported(EngineOptions options) {

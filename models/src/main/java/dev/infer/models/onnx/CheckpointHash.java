@@ -24,9 +24,9 @@ final class CheckpointHash {
     private CheckpointHash() {
     }
 
-    static String of(ModelConfig config, WeightPlan plan, boolean roundToBf16) {
+    static String of(ModelConfig config, WeightPlan plan, WeightFormat format) {
         MessageDigest sha = sha256();
-        text(sha, FORMAT + "|" + config + "|bf16=" + roundToBf16);
+        text(sha, FORMAT + "|" + config + "|" + format);
         for (Map.Entry<String, WeightPlan.Entry> e : plan.entries().entrySet()) {
             text(sha, e.getKey() + Arrays.toString(e.getValue().dims()));
             for (Tensor t : e.getValue().parts()) {

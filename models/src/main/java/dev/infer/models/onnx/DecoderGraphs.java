@@ -6,6 +6,7 @@ import dev.infer.models.onnx.OnnxGraph.ElemType;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The dense segments of a Llama-family decoder as ONNX graphs over a ragged step of {@code T} tokens. Attention
@@ -33,11 +34,16 @@ public final class DecoderGraphs {
     private final ModelConfig c;
     private final Map<String, OnnxGraph.ExternalData> data;
     private final WeightPlan plan;
+    private final int quantBits;
+    private final Set<String> quantized;
 
-    public DecoderGraphs(ModelConfig config, WeightPlan plan, Map<String, OnnxGraph.ExternalData> data) {
+    /** {@code quantBits} 4 or 8: the linear layers run as MatMulNBits over the writer's codes and scales. */
+    public DecoderGraphs(ModelConfig config, WeightPlan plan, Map<String, OnnxGraph.ExternalData> data, int quantBits) {
         this.c = config;
         this.plan = plan;
         this.data = data;
+        this.quantBits = quantBits;
+        this.quantized = quantBits > 0 ? Set.copyOf(plan.linearKeys()) : Set.of();
     }
 
     /** ids {@code int64[T]} -> x {@code [T, hidden]}. */
@@ -117,7 +123,7 @@ public final class DecoderGraphs {
         String rows = g.input(ROWS, ElemType.INT64, "R");
         String picked = g.node("Gather", List.of(x, rows), Attribute.of("axis", 0L));
         String normed = rmsNorm(g, picked, weight(g, WeightPlan.FINAL_NORM));
-        g.nodeTo("Gemm", List.of(normed, weight(g, WeightPlan.LM_HEAD)), List.of(LOGITS), Attribute.of("transB", 1L));
+        g.nodeTo("Identity", List.of(linear(g, normed, WeightPlan.LM_HEAD, null)), List.of(LOGITS));
         g.output(LOGITS, ElemType.FLOAT, "R", c.vocabSize());
         return g;
     }
@@ -133,9 +139,30 @@ public final class DecoderGraphs {
 
     /** x @ W^T (+ b) with W stored as the checkpoint does, {@code [out, in]}. */
     private String linear(OnnxGraph g, String x, String weightKey, String biasKey) {
+        if (quantized.contains(weightKey)) {
+            String product = quantizedMatMul(g, x, weightKey);
+            return biasKey == null ? product : g.node("Add", List.of(product, weight(g, biasKey)));
+        }
         List<String> in = biasKey == null ? List.of(x, weight(g, weightKey))
                 : List.of(x, weight(g, weightKey), weight(g, biasKey));
         return g.node("Gemm", in, Attribute.of("transB", 1L));
+    }
+
+    /**
+     * ONNX Runtime's weight-only quantized matmul; accuracy level 4 lets its CPU kernels quantize the activations
+     * to int8 per block and use integer dot products, which is what makes it faster than fp32 there.
+     */
+    private String quantizedMatMul(OnnxGraph g, String x, String weightKey) {
+        long n = plan.get(weightKey).dims()[0];
+        long k = plan.get(weightKey).dims()[1];
+        BlockQuantizer.Layout layout = new BlockQuantizer.Layout(n, k, quantBits);
+        String codes = g.externalInitializer(weightKey + WeightFileWriter.CODES, ElemType.UINT8,
+                new long[]{n, layout.blocksPerRow(), layout.blobBytes()}, data.get(weightKey + WeightFileWriter.CODES));
+        String scales = g.externalInitializer(weightKey + WeightFileWriter.SCALES, ElemType.FLOAT,
+                new long[]{n * layout.blocksPerRow()}, data.get(weightKey + WeightFileWriter.SCALES));
+        return g.domainNode("com.microsoft", "MatMulNBits", List.of(x, codes, scales), Attribute.of("K", k),
+                Attribute.of("N", n), Attribute.of("bits", (long) quantBits),
+                Attribute.of("block_size", (long) BlockQuantizer.BLOCK), Attribute.of("accuracy_level", 4L));
     }
 
     private static String mul(OnnxGraph g, String a, String b) {

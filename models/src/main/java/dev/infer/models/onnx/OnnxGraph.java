@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Builds one ONNX model (a single graph) and encodes it as {@code ModelProto} bytes. Only what our decoder
@@ -15,7 +17,7 @@ import java.util.List;
 public final class OnnxGraph {
     /** The tensor element types we use, with their {@code TensorProto.DataType} numbers. */
     public enum ElemType {
-        FLOAT(1), INT64(7);
+        FLOAT(1), UINT8(2), INT64(7);
 
         final int code;
 
@@ -50,6 +52,7 @@ public final class OnnxGraph {
     private final List<ProtoMessage> inputs = new ArrayList<>();
     private final List<ProtoMessage> outputs = new ArrayList<>();
     private final List<ProtoMessage> initializers = new ArrayList<>();
+    private final Set<String> domains = new TreeSet<>();
     private int nextId;
 
     public OnnxGraph(String name) {
@@ -68,7 +71,12 @@ public final class OnnxGraph {
 
     /** An fp32 initializer whose values live in an external file. */
     public String externalInitializer(String tensorName, long[] dims, ExternalData data) {
-        ProtoMessage t = new ProtoMessage().int64s(1, dims).int32(2, ElemType.FLOAT.code).string(8, tensorName)
+        return externalInitializer(tensorName, ElemType.FLOAT, dims, data);
+    }
+
+    /** An initializer of {@code type} whose values live in an external file. */
+    public String externalInitializer(String tensorName, ElemType type, long[] dims, ExternalData data) {
+        ProtoMessage t = new ProtoMessage().int64s(1, dims).int32(2, type.code).string(8, tensorName)
                 .message(13, entry("location", data.location()))
                 .message(13, entry("offset", Long.toString(data.offset())))
                 .message(13, entry("length", Long.toString(data.length())))
@@ -106,12 +114,29 @@ public final class OnnxGraph {
 
     /** A node whose outputs have the given names (graph outputs need theirs). */
     public void nodeTo(String op, List<String> in, List<String> out, Attribute... attributes) {
+        nodeTo("", op, in, out, attributes);
+    }
+
+    /** A node of an operator set other than the default one, e.g. {@code com.microsoft}'s MatMulNBits. */
+    public String domainNode(String domain, String op, List<String> in, Attribute... attributes) {
+        String out = fresh(op);
+        nodeTo(domain, op, in, List.of(out), attributes);
+        return out;
+    }
+
+    private void nodeTo(String domain, String op, List<String> in, List<String> out, Attribute... attributes) {
+        if (!domain.isEmpty()) {
+            domains.add(domain);
+        }
         ProtoMessage n = new ProtoMessage();
         in.forEach(i -> n.string(1, i));
         out.forEach(o -> n.string(2, o));
         n.string(3, fresh(op + "_node")).string(4, op);
         for (Attribute a : attributes) {
             n.message(5, a.proto());
+        }
+        if (!domain.isEmpty()) {
+            n.string(7, domain);
         }
         nodes.add(n);
     }
@@ -124,8 +149,11 @@ public final class OnnxGraph {
         initializers.forEach(i -> graph.message(5, i));
         inputs.forEach(i -> graph.message(11, i));
         outputs.forEach(o -> graph.message(12, o));
-        return new ProtoMessage().int64(1, IR_VERSION).string(2, "inference-server")
-                .message(7, graph).message(8, new ProtoMessage().string(1, "").int64(2, opset)).toByteArray();
+        ProtoMessage model = new ProtoMessage().int64(1, IR_VERSION).string(2, "inference-server").message(7, graph)
+                .message(8, new ProtoMessage().string(1, "").int64(2, opset));
+        // Contrib operator sets (com.microsoft) have a single version, 1.
+        domains.forEach(d -> model.message(8, new ProtoMessage().string(1, d).int64(2, 1)));
+        return model.toByteArray();
     }
 
     private String fresh(String hint) {

@@ -40,12 +40,12 @@ public final class OnnxModelCache {
     }
 
     /** The cached files for these weights, written first if absent. */
-    public static DecoderModelFiles prepare(Path root, ModelConfig config, WeightSource source, boolean roundToBf16) {
+    public static DecoderModelFiles prepare(Path root, ModelConfig config, WeightSource source, WeightFormat format) {
         ModelWeights weights = ModelWeights.of(source);
         weights.validate(config);
         WeightPlan plan = WeightPlan.of(config, weights);
         long start = System.nanoTime();
-        String hash = CheckpointHash.of(config, plan, roundToBf16);
+        String hash = CheckpointHash.of(config, plan, format);
         Path dir = root.resolve(hash);
         DecoderModelFiles files = new DecoderModelFiles(dir, config.numLayers());
         if (Files.isRegularFile(files.head())) {
@@ -55,7 +55,7 @@ public final class OnnxModelCache {
         try {
             Files.createDirectories(root);
             Path tmp = Files.createTempDirectory(root, hash + ".tmp");
-            write(new DecoderModelFiles(tmp, config.numLayers()), config, plan, roundToBf16);
+            write(new DecoderModelFiles(tmp, config.numLayers()), config, plan, format);
             publish(tmp, dir);
         } catch (IOException e) {
             throw new UncheckedIOException("writing the ONNX model cache under " + root, e);
@@ -65,10 +65,11 @@ public final class OnnxModelCache {
     }
 
     /** Weights first, graphs after; the head graph is written last because its presence marks a whole model. */
-    private static void write(DecoderModelFiles files, ModelConfig config, WeightPlan plan, boolean roundToBf16)
+    private static void write(DecoderModelFiles files, ModelConfig config, WeightPlan plan, WeightFormat format)
             throws IOException {
-        Map<String, OnnxGraph.ExternalData> data = WeightFileWriter.write(files.weights(), plan, roundToBf16);
-        DecoderGraphs graphs = new DecoderGraphs(config, plan, data);
+        Map<String, OnnxGraph.ExternalData> data = WeightFileWriter.write(files.weights(), plan, format.roundToBf16(),
+                format.quantBits());
+        DecoderGraphs graphs = new DecoderGraphs(config, plan, data, format.quantBits());
         Files.write(files.embedding(), graphs.embedding().toModel(DecoderGraphs.OPSET));
         for (int l = 0; l < config.numLayers(); l++) {
             Files.write(files.attentionInput(l), graphs.attentionInput(l).toModel(DecoderGraphs.OPSET));

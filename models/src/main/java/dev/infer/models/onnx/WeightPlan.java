@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which fp32 tensors the decoder graphs read and where each comes from in the checkpoint. q/k/v and gate/up
@@ -85,6 +86,14 @@ public record WeightPlan(Map<String, Entry> entries) {
     private static Entry vector(Tensor t) {
         return new Entry(List.of(t), new long[]{t.elementCount()});
     }
+
+    /** The keys of the matrices every token multiplies (what weight-only quantization applies to). */
+    public List<String> linearKeys() {
+        return entries.keySet().stream().filter(k -> k.equals(LM_HEAD) || LINEAR.contains(k.substring(k.lastIndexOf('.') + 1)))
+                .toList();
+    }
+
+    private static final Set<String> LINEAR = Set.of("qkv", "o_proj", "gate_up", "down");
 
     /** Entries in file order, each once (a tied lm_head is the embedding entry). */
     public List<Map.Entry<String, Entry>> distinct() {
