@@ -5,6 +5,7 @@ import dev.infer.engines.DeviceSpec;
 import dev.infer.engines.Engine;
 import dev.infer.engines.EngineOptions;
 import dev.infer.engines.EngineRegistry;
+import dev.infer.engines.Quantization;
 import dev.infer.engines.StepBatch;
 import dev.infer.models.config.ModelConfig;
 import dev.infer.models.config.ModelConfigParser;
@@ -46,7 +47,7 @@ final class BenchEngines {
     }
 
     /** Loads the named engine on CPU with dummy weights stored in the dtype that matches {@code type}. */
-    static Engine load(String engineName, ModelConfig config, ComputeType type) {
+    static Engine load(String engineName, ModelConfig config, ComputeType type, Quantization quantization) {
         DType stored = switch (type) {
             case FLOAT32 -> DType.F32;
             case BFLOAT16 -> DType.BF16;
@@ -57,10 +58,11 @@ final class BenchEngines {
         // dummy weights can go right away.
         try (DummyWeights weights = DummyWeights.generate(config, stored, SEED)) {
             Engine engine = EngineRegistry.load(engineName, config, weights,
-                    new EngineOptions(type, DeviceSpec.CPU, THREADS));
-            System.out.printf("[bench] %s: %s loaded as %s (%s) in %d ms; %s%n", engineName,
+                    new EngineOptions(type, DeviceSpec.CPU, THREADS, quantization));
+            System.out.printf("[bench] %s: %s loaded as %s (%s; kernels %s) in %d ms; %s%n", engineName,
                     config.architecture().modelType(),
-                    type.label(), engine.info().precisionNote(), (System.nanoTime() - start) / 1_000_000, rss());
+                    type.label(), engine.info().precisionNote(), engine.info().kernelsName(),
+                    (System.nanoTime() - start) / 1_000_000, rss());
             return engine;
         }
     }

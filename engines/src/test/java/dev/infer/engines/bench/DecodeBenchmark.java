@@ -4,6 +4,7 @@ import dev.infer.engines.ComputeType;
 import dev.infer.engines.Engine;
 import dev.infer.engines.KvCache;
 import dev.infer.engines.Logits;
+import dev.infer.engines.Quantization;
 import dev.infer.engines.StepBatch;
 import dev.infer.models.config.ModelConfig;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -63,6 +64,10 @@ public class DecodeBenchmark {
     @Param({"djl", "onnxruntime"})
     public String engine;
 
+    /** Weight-only quantization of the linear layers (onnxruntime only): none, int8 or int4. */
+    @Param({"none"})
+    public String quantization;
+
     @Param({"1", "8", "32"})
     public int batch;
 
@@ -77,7 +82,7 @@ public class DecodeBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         ModelConfig config = BenchEngines.config(model);
-        runtime = BenchEngines.load(engine, config, dtype);
+        runtime = BenchEngines.load(engine, config, dtype, Quantization.parse(quantization));
         int blocksPerSeq = BenchEngines.blocksFor(PROMPT + 1);
         cache = runtime.allocateKv(batch * blocksPerSeq, BenchEngines.BLOCK_SIZE);
         SplittableRandom random = new SplittableRandom(BenchEngines.SEED);

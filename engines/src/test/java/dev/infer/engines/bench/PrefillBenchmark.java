@@ -4,6 +4,7 @@ import dev.infer.engines.ComputeType;
 import dev.infer.engines.Engine;
 import dev.infer.engines.KvCache;
 import dev.infer.engines.Logits;
+import dev.infer.engines.Quantization;
 import dev.infer.engines.StepBatch;
 import dev.infer.models.config.ModelConfig;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -56,6 +57,10 @@ public class PrefillBenchmark {
     @Param({"djl", "onnxruntime"})
     public String engine;
 
+    /** Weight-only quantization of the linear layers (onnxruntime only): none, int8 or int4. */
+    @Param({"none"})
+    public String quantization;
+
     /** {@code default}: qwen2.5-0.5b-shape under -Dinference.models.dir (else /work/shared/models). */
     @Param({BenchEngines.DEFAULT_MODEL})
     public String model;
@@ -67,7 +72,7 @@ public class PrefillBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         ModelConfig config = BenchEngines.config(model);
-        runtime = BenchEngines.load(engine, config, dtype);
+        runtime = BenchEngines.load(engine, config, dtype, Quantization.parse(quantization));
         int blocks = BenchEngines.blocksFor(TOKENS);
         cache = runtime.allocateKv(blocks, BenchEngines.BLOCK_SIZE);
         int[] prompt = BenchEngines.randomTokens(new SplittableRandom(BenchEngines.SEED), TOKENS, config.vocabSize());

@@ -3,6 +3,7 @@ package dev.infer.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infer.engines.DeviceSpec;
+import dev.infer.server.TestEngine;
 import dev.infer.server.model.LoadSettings;
 import dev.infer.server.model.ModelLoader;
 import dev.infer.server.model.WeightsFormat;
@@ -31,7 +32,7 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(String model, String servedName, String apiKey, EngineSettings settings) {
-        ServedModel served = ServedModel.start(ModelLoader.load(new LoadSettings(model, "djl", DeviceSpec.parse("cpu"),
+        ServedModel served = ServedModel.start(ModelLoader.load(new LoadSettings(model, TestEngine.name(), DeviceSpec.parse("cpu"),
                 "auto", WeightsFormat.AUTO, 0, 0)), servedName, settings);
         InferenceHttpServer server = new InferenceHttpServer(HttpServerConfig.loopback(0, apiKey), served);
         try {
