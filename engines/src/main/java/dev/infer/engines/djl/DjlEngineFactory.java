@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import dev.infer.engines.DeviceSpec;
 import dev.infer.engines.EngineOptions;
 import dev.infer.engines.ModelInfo;
+import dev.infer.engines.kv.HostAttention;
 import dev.infer.engines.Quantization;
 import dev.infer.kernels.AttentionKernels;
 import dev.infer.kernels.KernelsLoader;
@@ -46,13 +47,7 @@ public final class DjlEngineFactory {
             return new DjlEngine(manager, info, loaded, kernels);
         } catch (RuntimeException e) {
             manager.close();
-            if (kernels instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            HostAttention.closeAfterFailure(kernels, e);
             throw e;
         }
     }

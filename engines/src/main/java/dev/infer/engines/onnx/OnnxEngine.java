@@ -1,18 +1,16 @@
 package dev.infer.engines.onnx;
 
 import ai.onnxruntime.OrtEnvironment;
-import dev.infer.engines.Engine;
 import dev.infer.engines.KvCache;
 import dev.infer.engines.Logits;
 import dev.infer.engines.ModelInfo;
 import dev.infer.engines.RotaryTable;
 import dev.infer.engines.StepBatch;
+import dev.infer.engines.kv.HostKvEngine;
 import dev.infer.engines.kv.HostKvCache;
 import dev.infer.kernels.AttentionBatch;
 import dev.infer.kernels.AttentionKernels;
-import dev.infer.kernels.AttentionShape;
 import dev.infer.kernels.KvLayer;
-import dev.infer.models.config.ModelConfig;
 
 import java.util.Map;
 
@@ -34,10 +32,8 @@ import static dev.infer.models.onnx.DecoderGraphs.Y;
  * on the very buffers ORT reads and writes. Steps are ragged and paged exactly as for the DJL engine, with the
  * same {@link HostKvCache}, so the scheduler cannot tell the engines apart.
  */
-public final class OnnxEngine implements Engine {
+public final class OnnxEngine extends HostKvEngine {
     private final OrtEnvironment env;
-    private final ModelConfig config;
-    private final ModelInfo info;
     private final DecoderSessions sessions;
     private final AttentionKernels kernels;
     private final RotaryTable rotary;
@@ -45,49 +41,26 @@ public final class OnnxEngine implements Engine {
     private final float attentionScale;
 
     OnnxEngine(OrtEnvironment env, ModelInfo info, DecoderSessions sessions, AttentionKernels kernels) {
+        super(info, kernels);
         this.env = env;
-        this.config = info.config();
-        this.info = info;
         this.sessions = sessions;
         this.kernels = kernels;
         this.rotary = RotaryTable.of(config);
         this.buffers = new StepTensors.Buffers(config);
-        this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
-    }
-
-    @Override
-    public ModelInfo info() {
-        return info;
-    }
-
-    private AttentionShape attentionShape(int blockSize) {
-        return new AttentionShape(config.numHeads(), config.numKvHeads(), config.headDim(), blockSize);
-    }
-
-    @Override
-    public long kvBytesPerBlock(int blockSize) {
-        return HostKvCache.bytesPerBlock(config.numLayers(), attentionShape(blockSize));
-    }
-
-    @Override
-    public KvCache allocateKv(int numBlocks, int blockSize) {
-        return new HostKvCache(config.numLayers(), numBlocks, attentionShape(blockSize), kernels);
+        this.attentionScale = attention.scale();
     }
 
     @Override
     public Logits forward(StepBatch batch, KvCache cache) {
-        if (!(cache instanceof HostKvCache kv)) {
-            throw new IllegalArgumentException("ONNX CPU engine needs its own HostKvCache, got " + cache.getClass());
-        }
-        batch.validate(config.vocabSize(), config.maxPositionEmbeddings(), kv.numBlocks(), kv.blockSize());
+        HostKvCache kv = attention.checkStep(batch, cache, "ONNX CPU engine");
         int rows = batch.logitRows().length;
         try (StepTensors st = buffers.forStep(env, batch.numTokens(), rows)) {
             fillInputs(batch);
             DecoderSessions.run(sessions.embedding(), Map.of(IDS, st.ids), Map.of(X, st.hidden[0]));
-            AttentionBatch attention = batch.attention();
+            AttentionBatch ragged = batch.attention();
             int current = 0;
             for (int l = 0; l < config.numLayers(); l++) {
-                layer(l, st, kv.layer(l), batch, attention, current);
+                layer(l, st, kv.layer(l), batch, ragged, current);
                 current = 1 - current;
             }
             if (rows == 0) {
@@ -102,11 +75,11 @@ public final class OnnxEngine implements Engine {
     }
 
     /** One decoder layer: hidden[current] in, hidden[1 - current] out. */
-    private void layer(int l, StepTensors st, KvLayer cache, StepBatch batch, AttentionBatch attention, int current) {
+    private void layer(int l, StepTensors st, KvLayer cache, StepBatch batch, AttentionBatch ragged, int current) {
         DecoderSessions.run(sessions.attentionInput(l), Map.of(X, st.hidden[current], COS, st.cos, SIN, st.sin),
                 Map.of(Q, st.q, K, st.k, V, st.v));
         kernels.writeKv(cache, st.kMemory, st.vMemory, batch.slotMapping());
-        kernels.pagedAttention(cache, attention, st.qMemory, st.attnMemory, attentionScale);
+        kernels.pagedAttention(cache, ragged, st.qMemory, st.attnMemory, attentionScale);
         DecoderSessions.run(sessions.attentionOutput(l), Map.of(X, st.hidden[current], ATTN, st.attn),
                 Map.of(Y, st.hidden[1 - current]));
     }
@@ -132,13 +105,7 @@ public final class OnnxEngine implements Engine {
         try {
             sessions.close();
         } finally {
-            if (kernels instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException("closing kernels", e);
-                }
-            }
+            attention.close();
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.infer.engines.ComputeType;
 import dev.infer.engines.DeviceSpec;
 import dev.infer.engines.EngineOptions;
 import dev.infer.engines.ModelInfo;
+import dev.infer.engines.kv.HostAttention;
 import dev.infer.engines.Quantization;
 import dev.infer.kernels.AttentionKernels;
 import dev.infer.kernels.KernelsLoader;
@@ -50,13 +51,7 @@ public final class OnnxEngineFactory {
             ModelInfo info = new ModelInfo(config, options.computeType(), options.device(), NAME, kernels.name(), note);
             return new OnnxEngine(env, info, sessions, kernels);
         } catch (OrtException | RuntimeException e) {
-            if (kernels instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            HostAttention.closeAfterFailure(kernels, e);
             throw new IllegalStateException("ONNX Runtime could not open the exported model in " + files.dir(), e);
         }
     }
