@@ -9,18 +9,7 @@ import dev.infer.models.config.RotaryFrequencies;
  */
 public record RotaryTable(float[] cos, float[] sin, int half, int positions) {
     public static RotaryTable of(ModelConfig config) {
-        float[] inv = RotaryFrequencies.inverseFrequencies(config);
-        int half = inv.length;
-        int positions = config.maxPositionEmbeddings();
-        float[] c = new float[positions * half];
-        float[] s = new float[positions * half];
-        for (int p = 0; p < positions; p++) {
-            for (int i = 0; i < half; i++) {
-                float angle = (float) p * inv[i];
-                c[p * half + i] = (float) Math.cos(angle);
-                s[p * half + i] = (float) Math.sin(angle);
-            }
-        }
-        return new RotaryTable(c, s, half, positions);
+        float[][] tables = RotaryFrequencies.cosSinTables(config);
+        return new RotaryTable(tables[0], tables[1], config.headDim() / 2, config.maxPositionEmbeddings());
     }
 }

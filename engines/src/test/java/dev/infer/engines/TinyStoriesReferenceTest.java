@@ -49,7 +49,8 @@ public class TinyStoriesReferenceTest {
         }
     }
 
-    private static void greedyIdsEqualTheReference(Engine engine, KvCache cache, JsonNode reference) {
+    /** Shared with engines loaded other ways (e.g. from an ONNX file). */
+    public static void greedyIdsEqualTheReference(Engine engine, KvCache cache, JsonNode reference) {
         assertThat(reference.get("cases").size()).isGreaterThan(0);
         for (JsonNode c : reference.get("cases")) {
             int[] prompt = ints(c.get("input_ids"));
@@ -73,7 +74,7 @@ public class TinyStoriesReferenceTest {
         }
     }
 
-    private static void mixedStepMatchesAlone(SequenceRunner runner) {
+    public static void mixedStepMatchesAlone(SequenceRunner runner) {
         int[] decodePrompt = {1, 80, 147, 201, 282, 57, 313, 8, 404};
         int[] seven = {1, 12, 345, 678, 90, 1234, 56};
         int[] twenty = new int[20];

@@ -41,7 +41,7 @@ final class DecoderSessions implements AutoCloseable {
      * attention kernels run on their own threads between segments, and spinning ORT workers would take
      * their cores.
      */
-    private static OrtSession.SessionOptions options(int threads) throws OrtException {
+    static OrtSession.SessionOptions options(int threads) throws OrtException {
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
         o.setIntraOpNumThreads(threads);
         o.setInterOpNumThreads(1);

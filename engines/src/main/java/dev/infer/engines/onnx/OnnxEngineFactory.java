@@ -2,6 +2,7 @@ package dev.infer.engines.onnx;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.infer.engines.ComputeType;
 import dev.infer.engines.DeviceSpec;
 import dev.infer.engines.EngineOptions;
@@ -53,6 +54,26 @@ public final class OnnxEngineFactory {
         } catch (OrtException | RuntimeException e) {
             HostAttention.closeAfterFailure(kernels, e);
             throw new IllegalStateException("ONNX Runtime could not open the exported model in " + files.dir(), e);
+        }
+    }
+
+    /**
+     * Loads a whole-model ONNX decoder in the Hugging Face {@code past_key_values} layout (e.g. an Optimum or
+     * transformers.js export, or {@link dev.infer.models.onnx.PastKvDecoderGraph#export}); {@code config} is the
+     * model's {@code config.json}, which gives the KV cache its shape.
+     */
+    public static PastKvEngine loadPastKv(Path model, ModelConfig config, EngineOptions options) {
+        checkSupported(options);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        AttentionKernels kernels = KernelsLoader.best(options.effectiveThreads());
+        try (OrtSession.SessionOptions sessionOptions = DecoderSessions.options(options.effectiveThreads())) {
+            OrtSession session = env.createSession(model.toString(), sessionOptions);
+            ModelInfo info = new ModelInfo(config, options.computeType(), options.device(), NAME + " (past_key_values)",
+                    kernels.name(), "the model file's own precision");
+            return new PastKvEngine(env, info, session, kernels);
+        } catch (OrtException | RuntimeException e) {
+            HostAttention.closeAfterFailure(kernels, e);
+            throw new IllegalStateException("ONNX Runtime could not open " + model, e);
         }
     }
 

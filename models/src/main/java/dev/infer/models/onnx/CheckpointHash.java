@@ -7,8 +7,10 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,7 +20,7 @@ import java.util.Map;
  */
 final class CheckpointHash {
     /** Bump when the graphs or the weight layout change, so stale caches are not reused. */
-    static final String FORMAT = "decoder-graphs-v1";
+    static final String FORMAT = "decoder-graphs-v2";
     private static final long CHUNK = 1L << 28;
 
     private CheckpointHash() {
@@ -27,13 +29,21 @@ final class CheckpointHash {
     static String of(ModelConfig config, WeightPlan plan, WeightFormat format) {
         MessageDigest sha = sha256();
         text(sha, FORMAT + "|" + config + "|" + format);
+        List<Tensor> tensors = new ArrayList<>();
         for (Map.Entry<String, WeightPlan.Entry> e : plan.entries().entrySet()) {
             text(sha, e.getKey() + Arrays.toString(e.getValue().dims()));
             for (Tensor t : e.getValue().parts()) {
                 text(sha, t.name() + t.dtype() + Arrays.toString(t.shape()));
-                bytes(sha, t.data());
+                tensors.add(t);
             }
         }
+        // Each tensor's bytes on its own digest, in parallel (gigabytes of weights), then those digests in order.
+        List<byte[]> contents = tensors.parallelStream().map(t -> {
+            MessageDigest part = sha256();
+            bytes(part, t.data());
+            return part.digest();
+        }).toList();
+        contents.forEach(sha::update);
         return HexFormat.of().formatHex(sha.digest(), 0, 16);
     }
 

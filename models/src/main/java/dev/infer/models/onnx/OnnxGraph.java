@@ -17,7 +17,7 @@ import java.util.TreeSet;
 public final class OnnxGraph {
     /** The tensor element types we use, with their {@code TensorProto.DataType} numbers. */
     public enum ElemType {
-        FLOAT(1), UINT8(2), INT64(7);
+        FLOAT(1), UINT8(2), INT64(7), BOOL(9);
 
         final int code;
 
@@ -94,6 +94,26 @@ public final class OnnxGraph {
         }
         initializers.add(new ProtoMessage().int64(1, values.length).int32(2, ElemType.INT64.code)
                 .string(8, tensorName).bytes(9, raw.array()));
+        return tensorName;
+    }
+
+    /** An int64 scalar (rank 0), as Range and Gather-to-scalar need. */
+    public String int64Scalar(String hint, long value) {
+        String tensorName = fresh(hint);
+        ByteBuffer raw = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(value);
+        initializers.add(new ProtoMessage().int32(2, ElemType.INT64.code).string(8, tensorName).bytes(9, raw.array()));
+        return tensorName;
+    }
+
+    /** A small fp32 tensor stored inline as raw data (e.g. a rotary table). */
+    public String floatConstant(String hint, long[] dims, float[] values) {
+        String tensorName = fresh(hint);
+        ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            raw.putFloat(v);
+        }
+        initializers.add(new ProtoMessage().int64s(1, dims).int32(2, ElemType.FLOAT.code).string(8, tensorName)
+                .bytes(9, raw.array()));
         return tensorName;
     }
 
