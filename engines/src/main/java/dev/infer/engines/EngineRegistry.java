@@ -1,6 +1,7 @@
 package dev.infer.engines;
 
 import dev.infer.engines.djl.DjlEngineFactory;
+import dev.infer.engines.onnx.OnnxEngineFactory;
 import dev.infer.models.config.ModelConfig;
 import dev.infer.models.weights.WeightSource;
 
@@ -9,7 +10,7 @@ import java.util.Locale;
 
 /** Engines by the names users pass to {@code --engine}. */
 public final class EngineRegistry {
-    public static final List<String> NAMES = List.of(DjlEngineFactory.NAME);
+    public static final List<String> NAMES = List.of(DjlEngineFactory.NAME, OnnxEngineFactory.NAME);
 
     private EngineRegistry() {
     }
@@ -18,8 +19,7 @@ public final class EngineRegistry {
     public static Engine load(String name, ModelConfig config, WeightSource weights, EngineOptions options) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case DjlEngineFactory.NAME -> DjlEngineFactory.load(config, weights, options);
-            case "onnxruntime", "ort" -> throw new IllegalArgumentException(
-                    "--engine onnxruntime: the ONNX Runtime engine is not part of this build yet; use --engine djl");
+            case OnnxEngineFactory.NAME, "ort", "onnx" -> OnnxEngineFactory.load(config, weights, options);
             default -> throw new IllegalArgumentException("--engine " + name + ": unknown engine (available: "
                     + String.join(", ", NAMES) + ")");
         };

@@ -9,17 +9,15 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import dev.infer.engines.ComputeType;
-import dev.infer.engines.Engine;
 import dev.infer.engines.KvCache;
 import dev.infer.engines.Logits;
 import dev.infer.engines.ModelInfo;
 import dev.infer.engines.StepBatch;
+import dev.infer.engines.kv.HostKvEngine;
 import dev.infer.engines.kv.HostKvCache;
 import dev.infer.kernels.AttentionBatch;
 import dev.infer.kernels.AttentionKernels;
-import dev.infer.kernels.AttentionShape;
 import dev.infer.kernels.KvLayer;
-import dev.infer.models.config.ModelConfig;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -32,10 +30,8 @@ import java.nio.ByteOrder;
  * <p>Precision: DJL 0.36's PyTorch JNI cannot create bfloat16 tensors (every call with that dtype aborts the
  * process), so {@code bfloat16} here means bf16-rounded weights computed in fp32; {@code float16} is true fp16.
  */
-public final class DjlEngine implements Engine {
+public final class DjlEngine extends HostKvEngine {
     private final NDManager manager;
-    private final ModelConfig config;
-    private final ModelInfo info;
     private final DecoderWeights weights;
     private final RotaryTables rotary;
     private final AttentionKernels kernels;
@@ -44,41 +40,18 @@ public final class DjlEngine implements Engine {
     private MemorySegment scratch = MemorySegment.NULL;
 
     DjlEngine(NDManager manager, ModelInfo info, DecoderWeights weights, AttentionKernels kernels) {
+        super(info, kernels);
         this.manager = manager;
-        this.config = info.config();
-        this.info = info;
         this.weights = weights;
         this.kernels = kernels;
         this.rotary = new RotaryTables(manager, config);
         this.activationType = info.computeType() == ComputeType.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32;
-        this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
-    }
-
-    @Override
-    public ModelInfo info() {
-        return info;
-    }
-
-    private AttentionShape attentionShape(int blockSize) {
-        return new AttentionShape(config.numHeads(), config.numKvHeads(), config.headDim(), blockSize);
-    }
-
-    @Override
-    public long kvBytesPerBlock(int blockSize) {
-        return HostKvCache.bytesPerBlock(config.numLayers(), attentionShape(blockSize));
-    }
-
-    @Override
-    public KvCache allocateKv(int numBlocks, int blockSize) {
-        return new HostKvCache(config.numLayers(), numBlocks, attentionShape(blockSize), kernels);
+        this.attentionScale = attention.scale();
     }
 
     @Override
     public Logits forward(StepBatch batch, KvCache cache) {
-        if (!(cache instanceof HostKvCache kv)) {
-            throw new IllegalArgumentException("DJL CPU engine needs its own HostKvCache, got " + cache.getClass());
-        }
-        batch.validate(config.vocabSize(), config.maxPositionEmbeddings(), kv.numBlocks(), kv.blockSize());
+        HostKvCache kv = attention.checkStep(batch, cache, "DJL CPU engine");
         int rows = batch.logitRows().length;
         try (NDManager step = manager.newSubManager()) {
             StepContext ctx = new StepContext(step, batch);
@@ -194,13 +167,10 @@ public final class DjlEngine implements Engine {
 
     @Override
     public void close() {
-        if (kernels instanceof AutoCloseable c) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("closing kernels", e);
-            }
+        try {
+            attention.close();
+        } finally {
+            manager.close();
         }
-        manager.close();
     }
 }

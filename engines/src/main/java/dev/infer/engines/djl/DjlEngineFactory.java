@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import dev.infer.engines.DeviceSpec;
 import dev.infer.engines.EngineOptions;
 import dev.infer.engines.ModelInfo;
+import dev.infer.engines.kv.HostAttention;
+import dev.infer.engines.Quantization;
 import dev.infer.kernels.AttentionKernels;
 import dev.infer.kernels.KernelsLoader;
 import dev.infer.models.config.ModelConfig;
@@ -23,6 +25,10 @@ public final class DjlEngineFactory {
 
     /** Loads the model; {@code weights} may be closed afterwards (the engine holds its own copies). */
     public static DjlEngine load(ModelConfig config, WeightSource weights, EngineOptions options) {
+        if (options.quantization() != Quantization.NONE) {
+            throw new IllegalArgumentException("--engine djl: weight-only quantization (" + options.quantization().label()
+                    + ") is not supported; use --engine onnxruntime");
+        }
         configurePyTorch(options.effectiveThreads());
         Device device = checkDevice(options.device());
         NDManager manager = NDManager.newBaseManager(device, "PyTorch");
@@ -41,13 +47,7 @@ public final class DjlEngineFactory {
             return new DjlEngine(manager, info, loaded, kernels);
         } catch (RuntimeException e) {
             manager.close();
-            if (kernels instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            HostAttention.closeAfterFailure(kernels, e);
             throw e;
         }
     }

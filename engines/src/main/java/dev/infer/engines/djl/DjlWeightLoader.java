@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.infer.engines.ComputeType;
 import dev.infer.models.ModelFormatException;
 import dev.infer.models.config.ModelConfig;
+import dev.infer.models.weights.Float32Conversion;
 import dev.infer.models.weights.ModelWeights;
 import dev.infer.models.weights.Tensor;
 import dev.infer.models.weights.WeightSource;
@@ -123,7 +124,7 @@ final class DjlWeightLoader {
             MemorySegment fp32 = arena.allocate(total * Float.BYTES, 64);
             long offset = 0;
             for (Tensor t : parts) {
-                WeightConversion.toFloat32(t, fp32, offset, type);
+                Float32Conversion.toFloat32(t, fp32, offset, type == ComputeType.BFLOAT16);
                 offset += t.elementCount();
             }
             NDArray owned = toEngineTensor(staging, fp32, shape);

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import dev.infer.engines.RotaryTable;
 import dev.infer.models.config.ModelConfig;
-import dev.infer.models.config.RotaryFrequencies;
 
 /**
  * Precomputed cos/sin of every position (fp32, {@code [maxPositions][headDim/2]}), gathered per step by the
@@ -17,20 +17,10 @@ final class RotaryTables {
     private final int half;
 
     RotaryTables(NDManager manager, ModelConfig config) {
-        float[] inv = RotaryFrequencies.inverseFrequencies(config);
-        half = inv.length;
-        int positions = config.maxPositionEmbeddings();
-        float[] c = new float[positions * half];
-        float[] s = new float[positions * half];
-        for (int p = 0; p < positions; p++) {
-            for (int i = 0; i < half; i++) {
-                float angle = (float) p * inv[i];
-                c[p * half + i] = (float) Math.cos(angle);
-                s[p * half + i] = (float) Math.sin(angle);
-            }
-        }
-        cos = manager.create(c).reshape(positions, half);
-        sin = manager.create(s).reshape(positions, half);
+        RotaryTable table = RotaryTable.of(config);
+        half = table.half();
+        cos = manager.create(table.cos()).reshape(table.positions(), half);
+        sin = manager.create(table.sin()).reshape(table.positions(), half);
     }
 
     /** The step's cos and sin rows, shaped {@code [T, 1, headDim/2]} to broadcast over heads. */

@@ -4,8 +4,9 @@ import dev.infer.engines.ComputeType;
 import dev.infer.engines.DeviceSpec;
 import dev.infer.engines.Engine;
 import dev.infer.engines.EngineOptions;
+import dev.infer.engines.EngineRegistry;
+import dev.infer.engines.Quantization;
 import dev.infer.engines.StepBatch;
-import dev.infer.engines.djl.DjlEngineFactory;
 import dev.infer.models.config.ModelConfig;
 import dev.infer.models.config.ModelConfigParser;
 import dev.infer.models.weights.DType;
@@ -22,7 +23,7 @@ final class BenchEngines {
     /** The value of the {@code model} parameter that means "the default model" (see {@link #modelDir}). */
     static final String DEFAULT_MODEL = "default";
     static final String DEFAULT_MODEL_NAME = "qwen2.5-0.5b-shape";
-    /** CPU threads for PyTorch and for the attention kernels (the benchmark machine has 2 cores). */
+    /** CPU threads for the engine (PyTorch or ONNX Runtime) and for the attention kernels (2 cores here). */
     static final int THREADS = 2;
     static final int BLOCK_SIZE = 16;
     /** Seed of the dummy weights and of the random prompts, so every run sees the same numbers. */
@@ -45,19 +46,23 @@ final class BenchEngines {
         return dir;
     }
 
-    /** Loads the DJL/PyTorch CPU engine with dummy weights stored in the dtype that matches {@code type}. */
-    static Engine load(ModelConfig config, ComputeType type) {
+    /** Loads the named engine on CPU with dummy weights stored in the dtype that matches {@code type}. */
+    static Engine load(String engineName, ModelConfig config, ComputeType type, Quantization quantization) {
         DType stored = switch (type) {
             case FLOAT32 -> DType.F32;
             case BFLOAT16 -> DType.BF16;
             case FLOAT16 -> DType.F16;
         };
         long start = System.nanoTime();
-        // The engine copies the weights into its own PyTorch tensors, so the dummy ones can go right away.
+        // Both engines keep their own copy (PyTorch tensors; ONNX Runtime's exported, cached fp32 file), so the
+        // dummy weights can go right away.
         try (DummyWeights weights = DummyWeights.generate(config, stored, SEED)) {
-            Engine engine = DjlEngineFactory.load(config, weights, new EngineOptions(type, DeviceSpec.CPU, THREADS));
-            System.out.printf("[bench] %s loaded as %s (%s) in %d ms; %s%n", config.architecture().modelType(),
-                    type.label(), engine.info().precisionNote(), (System.nanoTime() - start) / 1_000_000, rss());
+            Engine engine = EngineRegistry.load(engineName, config, weights,
+                    new EngineOptions(type, DeviceSpec.CPU, THREADS, quantization));
+            System.out.printf("[bench] %s: %s loaded as %s (%s; kernels %s) in %d ms; %s%n", engineName,
+                    config.architecture().modelType(),
+                    type.label(), engine.info().precisionNote(), engine.info().kernelsName(),
+                    (System.nanoTime() - start) / 1_000_000, rss());
             return engine;
         }
     }

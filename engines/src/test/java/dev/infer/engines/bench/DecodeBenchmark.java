@@ -4,6 +4,7 @@ import dev.infer.engines.ComputeType;
 import dev.infer.engines.Engine;
 import dev.infer.engines.KvCache;
 import dev.infer.engines.Logits;
+import dev.infer.engines.Quantization;
 import dev.infer.engines.StepBatch;
 import dev.infer.models.config.ModelConfig;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -55,26 +56,35 @@ import java.util.concurrent.TimeUnit;
 public class DecodeBenchmark {
     static final int PROMPT = 128;
 
+    /** ONNX Runtime runs FLOAT32 and BFLOAT16 only (bf16-rounded weights in fp32), so pin dtype when mixing. */
     @Param({"FLOAT32", "BFLOAT16", "FLOAT16"})
     public ComputeType dtype;
 
-    @Param({"1", "16"})
+    /** An {@code --engine} name: {@code djl} or {@code onnxruntime}. */
+    @Param({"djl", "onnxruntime"})
+    public String engine;
+
+    /** Weight-only quantization of the linear layers (onnxruntime only): none, int8 or int4. */
+    @Param({"none"})
+    public String quantization;
+
+    @Param({"1", "8", "32"})
     public int batch;
 
     /** {@code default}: qwen2.5-0.5b-shape under -Dinference.models.dir (else /work/shared/models). */
     @Param({BenchEngines.DEFAULT_MODEL})
     public String model;
 
-    private Engine engine;
+    private Engine runtime;
     private KvCache cache;
     private StepBatch decode;
 
     @Setup(Level.Trial)
     public void setUp() {
         ModelConfig config = BenchEngines.config(model);
-        engine = BenchEngines.load(config, dtype);
+        runtime = BenchEngines.load(engine, config, dtype, Quantization.parse(quantization));
         int blocksPerSeq = BenchEngines.blocksFor(PROMPT + 1);
-        cache = engine.allocateKv(batch * blocksPerSeq, BenchEngines.BLOCK_SIZE);
+        cache = runtime.allocateKv(batch * blocksPerSeq, BenchEngines.BLOCK_SIZE);
         SplittableRandom random = new SplittableRandom(BenchEngines.SEED);
         List<BenchEngines.Seq> prompts = new ArrayList<>();
         List<BenchEngines.Seq> next = new ArrayList<>();
@@ -85,7 +95,7 @@ public class DecodeBenchmark {
         }
         long start = System.nanoTime();
         // All prompts in one ragged step; nothing samples, so no logits.
-        engine.forward(BenchEngines.step(prompts, false), cache);
+        runtime.forward(BenchEngines.step(prompts, false), cache);
         System.out.printf("[bench] prefilled %d x %d tokens in %d ms%n", batch, PROMPT,
                 (System.nanoTime() - start) / 1_000_000);
         decode = BenchEngines.step(next, true);
@@ -93,7 +103,7 @@ public class DecodeBenchmark {
 
     @Benchmark
     public Logits decode(TokenCounter counter) {
-        Logits logits = engine.forward(decode, cache);
+        Logits logits = runtime.forward(decode, cache);
         counter.tokens += batch;
         return logits;
     }
@@ -106,6 +116,6 @@ public class DecodeBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         cache.close();
-        engine.close();
+        runtime.close();
     }
 }

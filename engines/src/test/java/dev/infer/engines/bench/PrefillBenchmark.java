@@ -4,6 +4,7 @@ import dev.infer.engines.ComputeType;
 import dev.infer.engines.Engine;
 import dev.infer.engines.KvCache;
 import dev.infer.engines.Logits;
+import dev.infer.engines.Quantization;
 import dev.infer.engines.StepBatch;
 import dev.infer.models.config.ModelConfig;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -48,30 +49,39 @@ import java.util.concurrent.TimeUnit;
 public class PrefillBenchmark {
     static final int TOKENS = 512;
 
+    /** ONNX Runtime runs FLOAT32 and BFLOAT16 only (bf16-rounded weights in fp32), so pin dtype when mixing. */
     @Param({"FLOAT32", "BFLOAT16", "FLOAT16"})
     public ComputeType dtype;
+
+    /** An {@code --engine} name: {@code djl} or {@code onnxruntime}. */
+    @Param({"djl", "onnxruntime"})
+    public String engine;
+
+    /** Weight-only quantization of the linear layers (onnxruntime only): none, int8 or int4. */
+    @Param({"none"})
+    public String quantization;
 
     /** {@code default}: qwen2.5-0.5b-shape under -Dinference.models.dir (else /work/shared/models). */
     @Param({BenchEngines.DEFAULT_MODEL})
     public String model;
 
-    private Engine engine;
+    private Engine runtime;
     private KvCache cache;
     private StepBatch prefill;
 
     @Setup(Level.Trial)
     public void setUp() {
         ModelConfig config = BenchEngines.config(model);
-        engine = BenchEngines.load(config, dtype);
+        runtime = BenchEngines.load(engine, config, dtype, Quantization.parse(quantization));
         int blocks = BenchEngines.blocksFor(TOKENS);
-        cache = engine.allocateKv(blocks, BenchEngines.BLOCK_SIZE);
+        cache = runtime.allocateKv(blocks, BenchEngines.BLOCK_SIZE);
         int[] prompt = BenchEngines.randomTokens(new SplittableRandom(BenchEngines.SEED), TOKENS, config.vocabSize());
         prefill = BenchEngines.step(List.of(new BenchEngines.Seq(BenchEngines.blocks(0, blocks), 0, prompt)), true);
     }
 
     @Benchmark
     public Logits prefill(TokenCounter counter) {
-        Logits logits = engine.forward(prefill, cache);
+        Logits logits = runtime.forward(prefill, cache);
         counter.tokens += TOKENS;
         return logits;
     }
@@ -84,6 +94,6 @@ public class PrefillBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         cache.close();
-        engine.close();
+        runtime.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.infer.engines.djl;
 
+import dev.infer.engines.SequenceRunner;
 import dev.infer.engines.ComputeType;
 import dev.infer.engines.DeviceSpec;
 import dev.infer.engines.EngineOptions;

@@ -1,5 +1,7 @@
 package dev.infer.engines.djl;
 
+import dev.infer.engines.SequenceRunner;
+import dev.infer.engines.TinyStoriesReferenceTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infer.engines.ComputeType;

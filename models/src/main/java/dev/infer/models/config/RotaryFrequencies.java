@@ -24,6 +24,26 @@ public final class RotaryFrequencies {
         };
     }
 
+    /**
+     * cos and sin of every position's angles (position * inverse frequency, in float32 as Hugging Face computes
+     * them), row-major {@code [maxPositionEmbeddings][headDim/2]}: {@code {cos, sin}}.
+     */
+    public static float[][] cosSinTables(ModelConfig config) {
+        float[] inv = inverseFrequencies(config);
+        int half = inv.length;
+        int positions = config.maxPositionEmbeddings();
+        float[] cos = new float[positions * half];
+        float[] sin = new float[positions * half];
+        for (int p = 0; p < positions; p++) {
+            for (int i = 0; i < half; i++) {
+                float angle = (float) p * inv[i];
+                cos[p * half + i] = (float) Math.cos(angle);
+                sin[p * half + i] = (float) Math.sin(angle);
+            }
+        }
+        return new float[][]{cos, sin};
+    }
+
     private static float[] divide(float[] inv, float factor) {
         for (int i = 0; i < inv.length; i++) {
             inv[i] /= factor;

@@ -99,7 +99,7 @@ class GenerateCommandTest {
         cases.add(new String[]{"--model", tiny.toString(), "--prompt", "x", "--max-tokens", "0"});
         cases.add(new String[]{"--model", empty.toString(), "--prompt", "x"});
         cases.add(new String[]{"--model", tiny.toString(), "--prompt", "x", "--device", "cuda:0"});
-        cases.add(new String[]{"--model", tiny.toString(), "--prompt", "x", "--engine", "onnxruntime"});
+        cases.add(new String[]{"--model", tiny.toString(), "--prompt", "x", "--engine", "onnxruntime", "--dtype", "float16"});
         cases.add(new String[]{"--model", tiny.toString(), "--prompt", "x", "--chat"});
         cases.add(new String[]{"--model", tiny.toString(), "--prompt", "x", "--max-tokens", "600"});
         cases.add(new String[]{"--model", tiny.toString(), "--prompt", "x", "--dtype", "int3"});

@@ -2,6 +2,7 @@ package dev.infer.server.grpc;
 
 import dev.infer.engines.DeviceSpec;
 import dev.infer.models.testing.SharedModels;
+import dev.infer.server.TestEngine;
 import dev.infer.server.grpc.v1.GenerateRequest;
 import dev.infer.server.grpc.v1.InferenceServiceGrpc;
 import dev.infer.server.grpc.v1.ListModelsRequest;
@@ -39,7 +40,7 @@ class GrpcAdmissionTest {
     void start() {
         // the queue holds one request: a request for two choices can never enter it
         served = ServedModel.start(ModelLoader.load(new LoadSettings(SharedModels.model("tinystories-656k").toString(),
-                "djl", DeviceSpec.parse("cpu"), "auto", WeightsFormat.AUTO, 0, 0)), "tinystories",
+                TestEngine.name(), DeviceSpec.parse("cpu"), "auto", WeightsFormat.AUTO, 0, 0)), "tinystories",
                 EngineSettings.defaults().withKvCacheMemory("64MiB").withMaxQueuedRequests(1));
         server = new InferenceGrpcServer("127.0.0.1", 0, null, served);
         server.start();

@@ -13,6 +13,7 @@ import dev.infer.server.grpc.v1.InferenceServiceGrpc;
 import dev.infer.server.grpc.v1.ListModelsRequest;
 import dev.infer.server.grpc.v1.TokenIds;
 import dev.infer.server.grpc.v1.TokenizeRequest;
+import dev.infer.server.TestEngine;
 import dev.infer.server.model.LoadSettings;
 import dev.infer.server.model.ModelLoader;
 import dev.infer.server.model.WeightsFormat;
@@ -65,7 +66,7 @@ class GrpcServerTest {
     @BeforeAll
     static void start() {
         served = ServedModel.start(ModelLoader.load(new LoadSettings(SharedModels.model("tinystories-656k").toString(),
-                "djl", DeviceSpec.parse("cpu"), "auto", WeightsFormat.AUTO, 0, 0)), "tinystories",
+                TestEngine.name(), DeviceSpec.parse("cpu"), "auto", WeightsFormat.AUTO, 0, 0)), "tinystories",
                 EngineSettings.defaults().withKvCacheMemory("64MiB"));
         server = new InferenceGrpcServer("127.0.0.1", 0, null, served);
         server.start();

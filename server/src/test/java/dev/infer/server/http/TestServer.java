@@ -3,6 +3,7 @@ package dev.infer.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infer.engines.DeviceSpec;
+import dev.infer.server.TestEngine;
 import dev.infer.server.model.LoadSettings;
 import dev.infer.server.model.ModelLoader;
 import dev.infer.server.model.WeightsFormat;
@@ -35,7 +36,7 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(String model, String servedName, EngineSettings settings, HttpServerConfig config) {
-        ServedModel served = ServedModel.start(ModelLoader.load(new LoadSettings(model, "djl", DeviceSpec.parse("cpu"),
+        ServedModel served = ServedModel.start(ModelLoader.load(new LoadSettings(model, TestEngine.name(), DeviceSpec.parse("cpu"),
                 "auto", WeightsFormat.AUTO, 0, 0)), servedName, settings);
         InferenceHttpServer server = new InferenceHttpServer(config, served);
         try {

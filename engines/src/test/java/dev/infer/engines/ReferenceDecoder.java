@@ -1,4 +1,4 @@
-package dev.infer.engines.djl;
+package dev.infer.engines;
 
 import dev.infer.models.config.ModelConfig;
 import dev.infer.models.weights.ModelWeights;
@@ -7,17 +7,17 @@ import dev.infer.models.weights.ModelWeights;
  * A deliberately naive, double-precision Llama-family forward (test oracle): scalar loops straight from the
  * Hugging Face modeling code, no KV cache, no batching. Only for tiny configs.
  */
-final class ReferenceDecoder {
+public final class ReferenceDecoder {
     private final ModelConfig c;
     private final ModelWeights w;
 
-    ReferenceDecoder(ModelConfig config, ModelWeights weights) {
+    public ReferenceDecoder(ModelConfig config, ModelWeights weights) {
         this.c = config;
         this.w = weights;
     }
 
     /** Logits of the last token of {@code tokens}. */
-    double[] lastLogits(int[] tokens) {
+    public double[] lastLogits(int[] tokens) {
         int n = tokens.length;
         int h = c.hiddenSize();
         double[][] x = new double[n][];

@@ -1,19 +1,13 @@
-package dev.infer.engines.djl;
+package dev.infer.engines;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.infer.engines.ComputeType;
-import dev.infer.engines.DeviceSpec;
-import dev.infer.engines.EngineOptions;
-import dev.infer.engines.KvCache;
-import dev.infer.engines.Logits;
 import dev.infer.models.config.ModelConfig;
 import dev.infer.models.config.ModelConfigParser;
 import dev.infer.models.testing.SharedModels;
 import dev.infer.models.weights.SafetensorsWeights;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,35 +18,39 @@ import java.util.stream.StreamSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** The DJL engine against the independent fp32 reference in tinystories-656k/REFERENCE_GREEDY.json. */
-class TinyStoriesReferenceTest {
-    private static DjlEngine engine;
-    private static KvCache cache;
-    private static JsonNode reference;
+/** Every engine against the independent fp32 reference in tinystories-656k/REFERENCE_GREEDY.json. */
+public class TinyStoriesReferenceTest {
+    static final List<String> ENGINES = EngineRegistry.NAMES;
 
-    @BeforeAll
-    static void load() throws IOException {
-        Path dir = SharedModels.model("tinystories-656k");
-        reference = new ObjectMapper().readTree(dir.resolve("REFERENCE_GREEDY.json").toFile());
-        ModelConfig config = ModelConfigParser.read(dir);
-        try (SafetensorsWeights weights = SafetensorsWeights.open(dir)) {
-            engine = DjlEngineFactory.load(config, weights, new EngineOptions(ComputeType.FLOAT32, DeviceSpec.CPU, 2));
+    private record Loaded(Engine engine, KvCache cache, JsonNode reference) implements AutoCloseable {
+        static Loaded of(String engineName) throws IOException {
+            Path dir = SharedModels.model("tinystories-656k");
+            JsonNode reference = new ObjectMapper().readTree(dir.resolve("REFERENCE_GREEDY.json").toFile());
+            ModelConfig config = ModelConfigParser.read(dir);
+            try (SafetensorsWeights weights = SafetensorsWeights.open(dir)) {
+                Engine engine = EngineRegistry.load(engineName, config, weights,
+                        new EngineOptions(ComputeType.FLOAT32, DeviceSpec.CPU, 2));
+                return new Loaded(engine, engine.allocateKv(256, 16), reference);
+            }
         }
-        cache = engine.allocateKv(256, 16);
-    }
 
-    @AfterAll
-    static void close() {
-        if (cache != null) {
+        @Override
+        public void close() {
             cache.close();
-        }
-        if (engine != null) {
             engine.close();
         }
     }
 
-    @Test
-    void greedyIdsEqualTheReferenceAndFirstStepTop5LogitsMatch() {
+    @ParameterizedTest
+    @FieldSource("ENGINES")
+    void greedyIdsEqualTheReferenceAndFirstStepTop5LogitsMatch(String engineName) throws IOException {
+        try (Loaded loaded = Loaded.of(engineName)) {
+            greedyIdsEqualTheReference(loaded.engine(), loaded.cache(), loaded.reference());
+        }
+    }
+
+    /** Shared with engines loaded other ways (e.g. from an ONNX file). */
+    public static void greedyIdsEqualTheReference(Engine engine, KvCache cache, JsonNode reference) {
         assertThat(reference.get("cases").size()).isGreaterThan(0);
         for (JsonNode c : reference.get("cases")) {
             int[] prompt = ints(c.get("input_ids"));
@@ -68,9 +66,15 @@ class TinyStoriesReferenceTest {
         }
     }
 
-    @Test
-    void aMixedStepGivesTheSameLogitsAsEachSequenceAlone() {
-        SequenceRunner runner = new SequenceRunner(engine, cache);
+    @ParameterizedTest
+    @FieldSource("ENGINES")
+    void aMixedStepGivesTheSameLogitsAsEachSequenceAlone(String engineName) throws IOException {
+        try (Loaded loaded = Loaded.of(engineName)) {
+            mixedStepMatchesAlone(new SequenceRunner(loaded.engine(), loaded.cache()));
+        }
+    }
+
+    public static void mixedStepMatchesAlone(SequenceRunner runner) {
         int[] decodePrompt = {1, 80, 147, 201, 282, 57, 313, 8, 404};
         int[] seven = {1, 12, 345, 678, 90, 1234, 56};
         int[] twenty = new int[20];
@@ -99,7 +103,7 @@ class TinyStoriesReferenceTest {
         }
     }
 
-    static int[] ints(JsonNode array) {
+    public static int[] ints(JsonNode array) {
         return StreamSupport.stream(array.spliterator(), false).mapToInt(JsonNode::intValue).toArray();
     }
 }

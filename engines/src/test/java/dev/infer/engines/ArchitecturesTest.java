@@ -1,16 +1,12 @@
-package dev.infer.engines.djl;
+package dev.infer.engines;
 
-import dev.infer.engines.ComputeType;
-import dev.infer.engines.DeviceSpec;
-import dev.infer.engines.EngineOptions;
-import dev.infer.engines.KvCache;
 import dev.infer.models.config.ModelConfig;
 import dev.infer.models.config.ModelConfigParser;
 import dev.infer.models.weights.DType;
 import dev.infer.models.weights.DummyWeights;
 import dev.infer.models.weights.ModelWeights;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.List;
 
@@ -19,7 +15,7 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * Each supported architecture's switches (Qwen2 q/k/v bias, Qwen3 per-head q/k norm and explicit head_dim,
- * tied or separate lm_head) against the naive {@link ReferenceDecoder}, on small random weights.
+ * tied or separate lm_head) against the naive {@link ReferenceDecoder}, on small random weights, for every engine.
  */
 class ArchitecturesTest {
 
@@ -34,13 +30,14 @@ class ArchitecturesTest {
                 """.formatted(modelType, headDim, tie));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"llama", "mistral", "qwen2", "qwen3"})
-    void engineMatchesTheNaiveReference(String modelType) {
+    @ParameterizedTest(name = "{0} on {1}")
+    @CsvSource({"llama, djl", "mistral, djl", "qwen2, djl", "qwen3, djl",
+            "llama, onnxruntime", "mistral, onnxruntime", "qwen2, onnxruntime", "qwen3, onnxruntime"})
+    void engineMatchesTheNaiveReference(String modelType, String engineName) {
         ModelConfig config = tinyConfig(modelType);
         int[] prompt = {3, 17, 99, 42, 5, 64, 23, 88, 1, 0, 100, 7, 31, 56, 12, 77, 45, 9, 60};
         try (DummyWeights weights = DummyWeights.generate(config, DType.F32, 11);
-             DjlEngine engine = DjlEngineFactory.load(config, weights,
+             Engine engine = EngineRegistry.load(engineName, config, weights,
                      new EngineOptions(ComputeType.FLOAT32, DeviceSpec.CPU, 2));
              KvCache cache = engine.allocateKv(8, 4)) {
             double[] expected = new ReferenceDecoder(config, ModelWeights.of(weights)).lastLogits(prompt);
@@ -53,7 +50,7 @@ class ArchitecturesTest {
             double spread = 0;
             for (int v = 0; v < expected.length; v++) {
                 spread = Math.max(spread, Math.abs(expected[v]));
-                assertThat((double) actual[v]).as("%s logit %d", modelType, v).isCloseTo(expected[v], within(1e-4));
+                assertThat((double) actual[v]).as("%s on %s: logit %d", modelType, engineName, v).isCloseTo(expected[v], within(1e-4));
             }
             assertThat(spread).as("logits are not trivially zero").isGreaterThan(0.05);
         }

@@ -1,9 +1,5 @@
-package dev.infer.engines.djl;
+package dev.infer.engines;
 
-import dev.infer.engines.Engine;
-import dev.infer.engines.KvCache;
-import dev.infer.engines.Logits;
-import dev.infer.engines.StepBatch;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,23 +8,23 @@ import java.util.List;
  * Test helper: runs sequences through an engine with hand-made block tables (each sequence gets its own
  * run of blocks), the way the scheduler will, so tests can compare single and mixed steps.
  */
-final class SequenceRunner {
+public final class SequenceRunner {
     private final Engine engine;
     private final KvCache cache;
     private final int blockSize;
 
-    SequenceRunner(Engine engine, KvCache cache) {
+    public SequenceRunner(Engine engine, KvCache cache) {
         this.engine = engine;
         this.cache = cache;
         this.blockSize = cache.blockSize();
     }
 
     /** A sequence that owns the given blocks and has {@code cached} tokens already in the cache. */
-    record Seq(int[] blockTable, int cached, int[] newTokens) {
+    public record Seq(int[] blockTable, int cached, int[] newTokens) {
     }
 
     /** One step over several sequences; returns the logits of each sequence's last new token. */
-    Logits step(List<Seq> seqs) {
+    public Logits step(List<Seq> seqs) {
         List<Integer> tokens = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
         List<Integer> slots = new ArrayList<>();
@@ -54,7 +50,7 @@ final class SequenceRunner {
     }
 
     /** Greedy decoding of one sequence: prefill the prompt, then one token per step. */
-    GreedyResult greedy(int[] prompt, int maxNewTokens, int[] blockTable) {
+    public GreedyResult greedy(int[] prompt, int maxNewTokens, int[] blockTable) {
         Logits first = step(List.of(new Seq(blockTable, 0, prompt)));
         List<Integer> out = new ArrayList<>();
         int next = first.argmax(0);
@@ -69,14 +65,14 @@ final class SequenceRunner {
         return new GreedyResult(first.row(0), ints(out));
     }
 
-    record GreedyResult(float[] firstLogits, int[] tokens) {
+    public record GreedyResult(float[] firstLogits, int[] tokens) {
     }
 
-    static int[] ints(List<Integer> list) {
+    public static int[] ints(List<Integer> list) {
         return list.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    static int[] blocks(int from, int count) {
+    public static int[] blocks(int from, int count) {
         int[] table = new int[count];
         for (int i = 0; i < count; i++) {
             table[i] = from + i;

@@ -1,7 +1,4 @@
-package dev.infer.engines.djl;
-
-import dev.infer.engines.ComputeType;
-import dev.infer.models.weights.Tensor;
+package dev.infer.models.weights;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -9,23 +6,23 @@ import java.nio.ByteOrder;
 import java.util.stream.LongStream;
 
 /**
- * Widens stored weights (F32 / F16 / BF16) to fp32 in a destination segment, rounding to bf16 precision when
- * the model runs "bfloat16" (see {@link DjlEngine} for why bf16 is computed in fp32 here).
+ * Widens stored weights (F32 / F16 / BF16) to fp32 in a destination segment, optionally rounding to bf16
+ * precision: engines that run "bfloat16" on fp32 kernels (DJL's PyTorch, ONNX Runtime's CPU GEMMs) keep
+ * bf16-rounded values in fp32 so their results match a real bf16 checkpoint's weights.
  */
-final class WeightConversion {
+public final class Float32Conversion {
     private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort U16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
     private static final long CHUNK = 1 << 20;
 
-    private WeightConversion() {
+    private Float32Conversion() {
     }
 
-    /** Writes {@code t} as fp32 into {@code dst} starting at float index {@code dstIndex}. */
-    static void toFloat32(Tensor t, MemorySegment dst, long dstIndex, ComputeType type) {
+    /** Writes {@code t} as fp32 (native byte order) into {@code dst} starting at float index {@code dstIndex}. */
+    public static void toFloat32(Tensor t, MemorySegment dst, long dstIndex, boolean roundToBf16) {
         long n = t.elementCount();
         MemorySegment src = t.data();
-        boolean roundToBf16 = type == ComputeType.BFLOAT16;
         long chunks = (n + CHUNK - 1) / CHUNK;
         LongStream.range(0, chunks).parallel().forEach(c -> {
             long from = c * CHUNK;
@@ -53,7 +50,7 @@ final class WeightConversion {
     }
 
     /** Round-to-nearest-even to the 8-bit mantissa of bfloat16 (what {@code tensor.to(torch.bfloat16)} does). */
-    static float roundToBfloat16(float v) {
+    public static float roundToBfloat16(float v) {
         if (Float.isNaN(v)) {
             return v;
         }
