@@ -1,6 +1,7 @@
 package dev.infer.server.cli;
 
 import dev.infer.engines.DeviceSpec;
+import dev.infer.engines.Quantization;
 import dev.infer.server.model.LoadSettings;
 import dev.infer.server.model.WeightsFormat;
 import picocli.CommandLine.Option;
@@ -12,7 +13,7 @@ final class ModelOptions {
                     + " or 'demo' (built in, random weights). Default: ${DEFAULT-VALUE}.")
     String model;
 
-    @Option(names = "--engine", defaultValue = "djl", description = "Engine: djl (PyTorch). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--engine", defaultValue = "djl", description = "Engine: djl (PyTorch) or onnxruntime. Default: ${DEFAULT-VALUE}.")
     String engine;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda:N. Default: ${DEFAULT-VALUE}.")
@@ -21,6 +22,11 @@ final class ModelOptions {
     @Option(names = "--dtype", defaultValue = "auto",
             description = "auto (the checkpoint's), float32, bfloat16 or float16. Default: ${DEFAULT-VALUE}.")
     String dtype;
+
+    @Option(names = "--quantization", defaultValue = "none",
+            description = "Weight-only quantization of the linear layers: none, int8 or int4 (onnxruntime). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String quantization;
 
     @Option(names = "--load-format", defaultValue = "auto",
             description = "auto, safetensors or dummy (random weights of the right shapes). Default: ${DEFAULT-VALUE}.")
@@ -37,6 +43,7 @@ final class ModelOptions {
         if (threads < 0) {
             throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
         }
-        return new LoadSettings(model, engine, DeviceSpec.parse(device), dtype, loadFormat, threads, dummySeed);
+        return new LoadSettings(model, engine, DeviceSpec.parse(device), dtype, loadFormat, threads, dummySeed,
+                Quantization.parse(quantization));
     }
 }

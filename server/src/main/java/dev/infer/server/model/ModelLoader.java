@@ -59,7 +59,8 @@ public final class ModelLoader {
 
     private static Engine startEngine(LoadSettings settings, ModelConfig config, ComputeType computeType, Path dir,
                                       boolean random, boolean demo) {
-        EngineOptions options = new EngineOptions(computeType, settings.device(), settings.threads());
+        EngineOptions options = new EngineOptions(computeType, settings.device(), settings.threads(),
+                settings.quantization());
         try (WeightSource weights = demo ? DemoModel.weights(dir, dummyType(computeType))
                 : random ? DummyWeights.generate(config, dummyType(computeType), settings.dummySeed())
                 : SafetensorsWeights.open(dir)) {

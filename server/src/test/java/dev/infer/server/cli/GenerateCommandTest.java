@@ -52,6 +52,16 @@ class GenerateCommandTest {
     }
 
     @Test
+    void onnxRuntimeWithInt8WeightsGenerates() throws IOException {
+        Run r = run("generate", "--model", SharedModels.model("tinystories-656k").toString(), "--engine", "onnxruntime",
+                "--quantization", "int8", "--prompt", "Once upon a time", "--max-tokens", "6", "--temperature", "0",
+                "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertThat(json.toString()).contains("\"finish_reason\":\"length\"");
+    }
+
+    @Test
     void plainOutputStreamsTheText() {
         Path dir = SharedModels.model("tinystories-656k");
         Run r = run("generate", "--model", dir.toString(), "--prompt", "Once upon a time", "--max-tokens", "12",
@@ -103,8 +113,10 @@ class GenerateCommandTest {
         cases.add(new String[]{"--model", tiny.toString(), "--prompt", "x", "--chat"});
         cases.add(new String[]{"--model", tiny.toString(), "--prompt", "x", "--max-tokens", "600"});
         cases.add(new String[]{"--model", tiny.toString(), "--prompt", "x", "--dtype", "int3"});
+        cases.add(new String[]{"--model", tiny.toString(), "--prompt", "x", "--quantization", "int8"});
+        cases.add(new String[]{"--model", tiny.toString(), "--prompt", "x", "--quantization", "int2"});
         String[] expected = {"--max-tokens", "config.json", "cuda:0", "onnxruntime", "chat template",
-                "context length of 512", "int3"};
+                "context length of 512", "int3", "--engine djl", "int2"};
         for (int i = 0; i < cases.size(); i++) {
             String[] args = new String[cases.get(i).length + 1];
             args[0] = "generate";

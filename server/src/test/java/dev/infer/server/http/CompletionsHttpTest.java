@@ -195,8 +195,13 @@ class CompletionsHttpTest {
             assertThat(in.readLine()).startsWith("HTTP/1.1 200");
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.startsWith("data: {")) {
-                    var stats = server.served.loop().stats();
-                    sawBlocksInUse |= stats.kvCache() != null && stats.kvCache().usedBlocks() > 0;
+                    // the loop publishes its stats after a step's deltas: give the snapshot a moment to catch up
+                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    while (!sawBlocksInUse && System.nanoTime() < until) {
+                        var stats = server.served.loop().stats();
+                        sawBlocksInUse = stats.kvCache() != null && stats.kvCache().usedBlocks() > 0;
+                        Thread.onSpinWait();
+                    }
                     break;
                 }
             }
