@@ -15,15 +15,18 @@ import java.nio.charset.StandardCharsets;
 
 /** Server-sent events over a chunked response: one {@link DefaultHttpContent} per {@code data: …\n\n} event. */
 final class SseWriter {
+    /** The header that names the engine's request id (for /v1/requests/{id}/end_thinking). */
+    static final String REQUEST_ID = "X-Request-Id";
     private final ChannelHandlerContext ctx;
 
     SseWriter(ChannelHandlerContext ctx) {
         this.ctx = ctx;
     }
 
-    void open() {
+    void open(String requestId) {
         HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+        r.headers().set(REQUEST_ID, requestId)
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
                 .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         ctx.write(r);

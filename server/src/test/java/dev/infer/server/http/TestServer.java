@@ -8,6 +8,7 @@ import dev.infer.server.model.ModelLoader;
 import dev.infer.server.model.WeightsFormat;
 import dev.infer.server.serving.EngineSettings;
 import dev.infer.server.serving.ServedModel;
+import dev.infer.server.serving.ThinkingSettings;
 
 import java.io.IOException;
 import java.net.URI;
@@ -31,8 +32,13 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(String model, String servedName, String apiKey, EngineSettings settings) {
+        return start(model, servedName, apiKey, settings, ThinkingSettings.defaults());
+    }
+
+    static TestServer start(String model, String servedName, String apiKey, EngineSettings settings,
+                            ThinkingSettings thinking) {
         ServedModel served = ServedModel.start(ModelLoader.load(new LoadSettings(model, "djl", DeviceSpec.parse("cpu"),
-                "auto", WeightsFormat.AUTO, 0, 0)), servedName, settings);
+                "auto", WeightsFormat.AUTO, 0, 0)), servedName, settings, thinking);
         InferenceHttpServer server = new InferenceHttpServer(HttpServerConfig.loopback(0, apiKey), served);
         try {
             server.start();
