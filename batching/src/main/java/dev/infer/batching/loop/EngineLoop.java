@@ -12,7 +12,6 @@ import dev.infer.batching.scheduler.SchedulerConfig;
 import dev.infer.batching.scheduler.SequenceStatus;
 import dev.infer.batching.scheduler.StepBatchBuilder;
 import dev.infer.batching.thinking.ThinkingConfig;
-import dev.infer.batching.thinking.ThinkingState;
 import dev.infer.engines.Engine;
 import dev.infer.engines.KvCache;
 import dev.infer.engines.Logits;
@@ -62,6 +61,7 @@ public final class EngineLoop implements AutoCloseable {
     private final int[] eosTokenIds;
     private final SchedulerConfig limits;
     private final ThinkingConfig thinking;
+    private final SequenceRoom room;
     /** Ids of requests submitted and not finished, readable from any thread (end-thinking answers 404 otherwise). */
     private final Set<Long> live = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<Command> commands = new LinkedBlockingQueue<>();
@@ -106,6 +106,7 @@ public final class EngineLoop implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.eosTokenIds = eosTokenIds.clone();
         this.limits = limits;
+        this.room = new SequenceRoom(engine.info().config().maxPositionEmbeddings(), cache, thinking, eosTokenIds);
         this.kv = new KvCacheManager(cache.numBlocks(), cache.blockSize(), prefixCaching, cache::copyBlocks);
         // The loop's gate enforces the queue limits at submit time; preempted sequences must always fit back.
         this.scheduler = new Scheduler(new SchedulerConfig(limits.maxNumBatchedTokens(), limits.maxNumSeqs(),
@@ -118,7 +119,7 @@ public final class EngineLoop implements AutoCloseable {
      * with {@link IllegalArgumentException} when the request can never fit the model or the KV cache.
      */
     public long submit(GenerationRequest request, GenerationListener listener) {
-        checkFits(request);
+        room.checkFits(request);
         int n = request.params().n();
         long promptTokens = (long) n * request.promptTokenIds().length;
         if (queuedRequests.addAndGet(n) > limits.maxQueuedRequests()
@@ -133,7 +134,7 @@ public final class EngineLoop implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             GenerationRequest choice = request.forChoice(i);
             completions.add(new ActiveRequest(nextSequenceId.incrementAndGet(), requestId, i, choice, listener,
-                    tokenizer, eosTokenIds, workspace, thinkingState(choice), tokenLimit()));
+                    tokenizer, eosTokenIds, workspace, room.thinkingState(choice), room.tokenLimit()));
         }
         synchronized (lifecycle) {
             if (closing) {
@@ -145,44 +146,6 @@ public final class EngineLoop implements AutoCloseable {
             commands.add(new Submit(completions));
         }
         return requestId;
-    }
-
-    /**
-     * The thinking state of a reply that asks for one on a reasoning model, else null. Its room is what the context
-     * leaves after the prompt, max_tokens (the answer's own), the forced end and a start marker the model may write:
-     * thinking never takes the answer's tokens.
-     */
-    private ThinkingState thinkingState(GenerationRequest request) {
-        if (request.thinking() == null || thinking.markers().isEmpty()) {
-            return null;
-        }
-        int room = tokenLimit() - request.promptTokenIds().length - request.params().maxTokens()
-                - thinking.forcedEndLength() - 1;
-        return new ThinkingState(thinking, thinking.markers().get(), request.thinking(), request.promptTokenIds(),
-                eosTokenIds, room);
-    }
-
-    /** Tokens one sequence may hold: the model's context, and the KV cache's usable blocks. */
-    private int tokenLimit() {
-        long capacity = (long) (cache.numBlocks() - 1) * cache.blockSize();
-        return (int) Math.min(engine.info().config().maxPositionEmbeddings(), capacity);
-    }
-
-    private void checkFits(GenerationRequest request) {
-        if (request.params().bestOf() > request.params().n()) {
-            throw new IllegalArgumentException("best_of > n is not supported (vLLM v1 dropped it too); use n");
-        }
-        int total = request.promptTokenIds().length + request.params().maxTokens();
-        int context = engine.info().config().maxPositionEmbeddings();
-        if (total > context) {
-            throw new IllegalArgumentException("prompt (" + request.promptTokenIds().length + " tokens) + max_tokens ("
-                    + request.params().maxTokens() + ") exceeds the model's context length of " + context);
-        }
-        long capacity = (long) (cache.numBlocks() - 1) * cache.blockSize();
-        if (total > capacity) {
-            throw new IllegalArgumentException("prompt + max_tokens (" + total + " tokens) exceeds the KV cache's "
-                    + capacity + " tokens");
-        }
     }
 
     /** Cancels a request at the next step (its blocks are freed, its listener gets an abort); unknown ids are ignored. */

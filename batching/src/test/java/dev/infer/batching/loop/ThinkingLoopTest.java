@@ -230,6 +230,53 @@ class ThinkingLoopTest {
         assertThat(atMinimum.report().thinkingTokens()).isEqualTo(10);
     }
 
+    /** Records what the loop feeds a policy. */
+    private static final class Recording implements ThinkingLoadPolicy {
+        volatile int maxWaiting;
+        final List<Long> firstTokens = new CopyOnWriteArrayList<>();
+
+        @Override
+        public double scale() {
+            return 1;
+        }
+
+        @Override
+        public void onStep(long nowNanos, int waiting) {
+            maxWaiting = Math.max(maxWaiting, waiting);
+        }
+
+        @Override
+        public void onFirstToken(long timeToFirstTokenNanos) {
+            firstTokens.add(timeToFirstTokenNanos);
+        }
+    }
+
+    @Test
+    void theLoopFeedsThePolicyItsQueueAndEveryFirstToken() throws Exception {
+        Recording policy = new Recording();
+        ScriptedThinkingEngine engine = new ScriptedThinkingEngine(INSIDE.length, 1000, false);
+        SamplingParams params = SamplingParams.builder().temperature(0).ignoreEos(true).maxTokens(ANSWER).build();
+        List<CompletableFuture<TokenDelta>> done = new CopyOnWriteArrayList<>();
+        try (KvCache cache = engine.allocateKv(64, 4);
+             EngineLoop loop = new EngineLoop(engine, cache, tokenizer, EOS,
+                     new SchedulerConfig(64, 1, SchedulingPolicy.FCFS, 100, 100_000), true, config(3, policy))) {
+            for (int i = 0; i < 4; i++) {
+                CompletableFuture<TokenDelta> f = new CompletableFuture<>();
+                done.add(f);
+                loop.submit(new GenerationRequest(INSIDE, params, 0, null, 0, ThinkingParams.budget(3)), d -> {
+                    if (d.isFinal()) {
+                        f.complete(d);
+                    }
+                });
+            }
+            for (CompletableFuture<TokenDelta> f : done) {
+                assertThat(f.get(30, TimeUnit.SECONDS).thinking().end()).isEqualTo(ThinkingEnd.BUDGET);
+            }
+        }
+        assertThat(policy.maxWaiting).as("one seat: the others wait").isGreaterThanOrEqualTo(1);
+        assertThat(policy.firstTokens).hasSize(4).allMatch(ns -> ns > 0);
+    }
+
     @Test
     void aModelThatOpensTheBlockItselfThinksUnderTheSameBudget() throws Exception {
         Run r = run(new ScriptedThinkingEngine(OPEN.length, 1000, true), config(3, ThinkingLoadPolicy.fixed()), OPEN,
