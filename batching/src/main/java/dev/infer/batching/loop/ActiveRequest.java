@@ -7,13 +7,15 @@ import dev.infer.batching.sampling.SamplingWorkspace;
 import dev.infer.batching.sampling.SequenceSampler;
 import dev.infer.batching.sampling.StopChecker;
 import dev.infer.batching.sampling.StopStringMatcher;
+import dev.infer.batching.sampling.TokenSteering;
 import dev.infer.batching.scheduler.Sequence;
+import dev.infer.batching.thinking.ThinkingState;
 import dev.infer.models.tokenizer.IncrementalDetokenizer;
 import dev.infer.models.tokenizer.TextTokenizer;
 
 /**
- * The engine loop's state for one request: its sequence, sampler, stop conditions, streaming detokenizer and
- * listener. Lives on the loop thread only.
+ * The engine loop's state for one request: its sequence, sampler, stop conditions, streaming detokenizer, thinking
+ * state (reasoning models) and listener. Lives on the loop thread only.
  */
 final class ActiveRequest {
     /** The sequence's own id (unique per completion). */
@@ -28,13 +30,18 @@ final class ActiveRequest {
     private final StopChecker stops;
     private final StopStringMatcher stopStrings;
     private final IncrementalDetokenizer detokenizer;
+    /** Null when the output is not split into thinking and answer. */
+    private final ThinkingState thinking;
+    /** Tokens the sequence may hold (context and KV cache): a thinking reply stops there with LENGTH. */
+    private final int tokenLimit;
     private final long submittedNanos;
     private long scheduledNanos;
     private long firstTokenNanos;
     private boolean finished;
 
     ActiveRequest(long id, long requestId, int index, GenerationRequest request, GenerationListener listener,
-                  TextTokenizer tokenizer, int[] eosTokenIds, SamplingWorkspace workspace) {
+                  TextTokenizer tokenizer, int[] eosTokenIds, SamplingWorkspace workspace, ThinkingState thinking,
+                  int tokenLimit) {
         this.id = id;
         this.requestId = requestId;
         this.index = index;
@@ -45,6 +52,8 @@ final class ActiveRequest {
         this.stops = new StopChecker(request.params(), eosTokenIds);
         this.stopStrings = new StopStringMatcher(request.params().stop());
         this.detokenizer = new IncrementalDetokenizer(tokenizer, true, request.promptTokenIds());
+        this.thinking = thinking;
+        this.tokenLimit = tokenLimit;
         this.submittedNanos = System.nanoTime();
     }
 
@@ -69,16 +78,62 @@ final class ActiveRequest {
         return request.deadlineNanos() != 0 && now - request.deadlineNanos() > 0;
     }
 
-    SampleResult sample(float[] logits, int offset, int vocab) {
-        return sampler.sample(logits, offset, vocab);
+    /** Samples this step's token, under the thinking state's steering with the load policy's budget scale. */
+    SampleResult sample(float[] logits, int offset, int vocab, double thinkingScale) {
+        TokenSteering steering = TokenSteering.NONE;
+        if (thinking != null) {
+            thinking.prepare(thinkingScale);
+            steering = thinking;
+        }
+        return sampler.sample(logits, offset, vocab, steering);
     }
 
-    /** Streams a sampled token; returns how the request finished, or null when it goes on. */
+    /** Ends the thinking at the next step (an end-thinking command); a no-op for replies that do not think. */
+    void endThinking() {
+        if (thinking != null) {
+            thinking.requestEnd();
+        }
+    }
+
+    boolean hasFirstToken() {
+        return firstTokenNanos != 0;
+    }
+
+    long timeToFirstTokenNanos() {
+        return firstTokenNanos - submittedNanos;
+    }
+
+    /** Streams a token; returns how the request finished, or null when it goes on. */
     Finish accept(SampleResult sample) {
         if (firstTokenNanos == 0) {
             firstTokenNanos = System.nanoTime();
         }
+        int token = sample.tokenId();
+        ThinkingState.Role role = thinking == null ? ThinkingState.Role.ANSWER : thinking.onToken(token);
+        if (role == ThinkingState.Role.ANSWER) {
+            return acceptAnswer(sample);
+        }
+        stops.onThinkingToken();
+        String reasoning;
+        if (role == ThinkingState.Role.MARKER) {
+            reasoning = detokenizer.flush(); // what was held back belongs to the text before the marker
+            detokenizer.next(token);         // keeps the decoding context; a marker's own text is never shown
+        } else {
+            reasoning = detokenizer.next(token);
+        }
+        Finish finish = outOfRoom() ? Finish.length() : null;
+        if (finish != null) {
+            reasoning += detokenizer.flush();
+        }
+        emit(sample, "", reasoning, finish == null ? null : finish.reason(), null, null);
+        return finish;
+    }
+
+    private Finish acceptAnswer(SampleResult sample) {
         Finish finish = stops.onToken(sample.tokenId());
+        if (finish == null && outOfRoom()) {
+            finish = Finish.length();
+        }
         boolean active = stops.stopStringsActive();
         String text = stopStrings.append(detokenizer.next(sample.tokenId()), active);
         if (finish != null && stopStrings.matched() == null) {
@@ -89,16 +144,23 @@ final class ActiveRequest {
         } else if (finish != null) {
             text += stopStrings.flush(); // a held-back tail that never became a stop string
         }
-        emit(sample, text, finish == null ? null : finish.reason(), finish == null ? null : finish.stopReason(), null);
+        emit(sample, text, "", finish == null ? null : finish.reason(), finish == null ? null : finish.stopReason(),
+                null);
         return finish;
+    }
+
+    /** Only thinking replies can reach the limit: submit checks that prompt + max_tokens fit otherwise. */
+    private boolean outOfRoom() {
+        return thinking != null && request.promptTokenIds().length + stops.generated() >= tokenLimit;
     }
 
     /** Ends the request without a new token (cancelled, deadline, engine or sampling error). */
     void end(FinishReason reason, String error) {
-        emit(null, "", reason, null, error);
+        emit(null, "", "", reason, null, error);
     }
 
-    private void emit(SampleResult sample, String text, FinishReason reason, Object stopReason, String error) {
+    private void emit(SampleResult sample, String text, String reasoning, FinishReason reason, Object stopReason,
+                      String error) {
         if (finished) {
             return;
         }
@@ -106,7 +168,8 @@ final class ActiveRequest {
         long now = System.nanoTime();
         RequestTimings timings = new RequestTimings(submittedNanos, scheduledNanos, firstTokenNanos,
                 finished ? now : 0, sequence.numPreemptions());
-        listener.onDelta(new TokenDelta(requestId, index, sample, text, stops.generated(), request.promptTokenIds().length, reason,
-                stopReason, error, timings));
+        listener.onDelta(new TokenDelta(requestId, index, sample, text, reasoning, stops.generated(),
+                request.promptTokenIds().length, reason, stopReason, error, timings,
+                finished && thinking != null ? thinking.report() : null));
     }
 }

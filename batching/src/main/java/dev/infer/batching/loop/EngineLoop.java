@@ -11,6 +11,7 @@ import dev.infer.batching.scheduler.Scheduler;
 import dev.infer.batching.scheduler.SchedulerConfig;
 import dev.infer.batching.scheduler.SequenceStatus;
 import dev.infer.batching.scheduler.StepBatchBuilder;
+import dev.infer.batching.thinking.ThinkingConfig;
 import dev.infer.engines.Engine;
 import dev.infer.engines.KvCache;
 import dev.infer.engines.Logits;
@@ -22,7 +23,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,20 +33,24 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One thread that owns all batching state and drives the engine: {@code schedule → execute → update}, step after
- * step. Other threads only enqueue commands ({@link #submit}, {@link #cancel}); results flow back through each
- * request's {@link GenerationListener}. A step that fails fails only the requests in it; the loop keeps serving.
+ * step. Other threads only enqueue commands ({@link #submit}, {@link #cancel}, {@link #endThinking}); results flow
+ * back through each request's {@link GenerationListener}. A step that fails fails only the requests in it; the loop
+ * keeps serving. Thinking budgets (reasoning models) are enforced here, token by token: see {@link ThinkingState}.
  */
 public final class EngineLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EngineLoop.class);
     private static final long IDLE_POLL_MILLIS = 20;
 
-    private sealed interface Command permits Submit, Cancel {
+    private sealed interface Command permits Submit, Cancel, EndThinking {
     }
 
     private record Submit(List<ActiveRequest> completions) implements Command {
     }
 
     private record Cancel(long id) implements Command {
+    }
+
+    private record EndThinking(long id) implements Command {
     }
 
     private final Engine engine;
@@ -53,6 +60,10 @@ public final class EngineLoop implements AutoCloseable {
     private final TextTokenizer tokenizer;
     private final int[] eosTokenIds;
     private final SchedulerConfig limits;
+    private final ThinkingConfig thinking;
+    private final SequenceRoom room;
+    /** Ids of requests submitted and not finished, readable from any thread (end-thinking answers 404 otherwise). */
+    private final Set<Long> live = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<Command> commands = new LinkedBlockingQueue<>();
     private final Map<Long, ActiveRequest> active = new HashMap<>();
     /** Submit id → its completions still running (n > 1 runs n sequences). */
@@ -83,11 +94,19 @@ public final class EngineLoop implements AutoCloseable {
      */
     public EngineLoop(Engine engine, KvCache cache, TextTokenizer tokenizer, int[] eosTokenIds, SchedulerConfig limits,
                       boolean prefixCaching) {
+        this(engine, cache, tokenizer, eosTokenIds, limits, prefixCaching, ThinkingConfig.disabled());
+    }
+
+    /** As above, with thinking budgets for a reasoning model ({@link ThinkingConfig#disabled()} for none). */
+    public EngineLoop(Engine engine, KvCache cache, TextTokenizer tokenizer, int[] eosTokenIds, SchedulerConfig limits,
+                      boolean prefixCaching, ThinkingConfig thinking) {
+        this.thinking = thinking;
         this.engine = engine;
         this.cache = cache;
         this.tokenizer = tokenizer;
         this.eosTokenIds = eosTokenIds.clone();
         this.limits = limits;
+        this.room = new SequenceRoom(engine.info().config().maxPositionEmbeddings(), cache, thinking, eosTokenIds);
         this.kv = new KvCacheManager(cache.numBlocks(), cache.blockSize(), prefixCaching, cache::copyBlocks);
         // The loop's gate enforces the queue limits at submit time; preempted sequences must always fit back.
         this.scheduler = new Scheduler(new SchedulerConfig(limits.maxNumBatchedTokens(), limits.maxNumSeqs(),
@@ -100,7 +119,7 @@ public final class EngineLoop implements AutoCloseable {
      * with {@link IllegalArgumentException} when the request can never fit the model or the KV cache.
      */
     public long submit(GenerationRequest request, GenerationListener listener) {
-        checkFits(request);
+        room.checkFits(request);
         int n = request.params().n();
         long promptTokens = (long) n * request.promptTokenIds().length;
         if (queuedRequests.addAndGet(n) > limits.maxQueuedRequests()
@@ -113,42 +132,37 @@ public final class EngineLoop implements AutoCloseable {
         long requestId = nextRequestId.incrementAndGet();
         List<ActiveRequest> completions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            GenerationRequest choice = new GenerationRequest(request.promptTokenIds(), request.params().forChoice(i),
-                    request.priority(), request.cacheKey(), request.deadlineNanos());
+            GenerationRequest choice = request.forChoice(i);
             completions.add(new ActiveRequest(nextSequenceId.incrementAndGet(), requestId, i, choice, listener,
-                    tokenizer, eosTokenIds, workspace));
+                    tokenizer, eosTokenIds, workspace, room.thinkingState(choice), room.tokenLimit()));
         }
         synchronized (lifecycle) {
             if (closing) {
                 completions.forEach(this::leaveQueue);
                 throw new IllegalStateException("the engine loop is shutting down");
             }
+            live.add(requestId);
             inFlight.addAndGet(n);
             commands.add(new Submit(completions));
         }
         return requestId;
     }
 
-    private void checkFits(GenerationRequest request) {
-        if (request.params().bestOf() > request.params().n()) {
-            throw new IllegalArgumentException("best_of > n is not supported (vLLM v1 dropped it too); use n");
-        }
-        int total = request.promptTokenIds().length + request.params().maxTokens();
-        int context = engine.info().config().maxPositionEmbeddings();
-        if (total > context) {
-            throw new IllegalArgumentException("prompt (" + request.promptTokenIds().length + " tokens) + max_tokens ("
-                    + request.params().maxTokens() + ") exceeds the model's context length of " + context);
-        }
-        long capacity = (long) (cache.numBlocks() - 1) * cache.blockSize();
-        if (total > capacity) {
-            throw new IllegalArgumentException("prompt + max_tokens (" + total + " tokens) exceeds the KV cache's "
-                    + capacity + " tokens");
-        }
-    }
-
     /** Cancels a request at the next step (its blocks are freed, its listener gets an abort); unknown ids are ignored. */
     public void cancel(long requestId) {
         commands.add(new Cancel(requestId));
+    }
+
+    /**
+     * Ends the thinking of a running request at its next step: the transition text and the end marker are forced,
+     * then the answer follows. False when no such request is in flight; a reply that is not thinking ignores it.
+     */
+    public boolean endThinking(long requestId) {
+        if (!live.contains(requestId)) {
+            return false;
+        }
+        commands.add(new EndThinking(requestId));
+        return true;
     }
 
     public boolean isAlive() {
@@ -179,6 +193,7 @@ public final class EngineLoop implements AutoCloseable {
     private void iterate() {
         drainCommands(active.isEmpty());
         abortExpired();
+        thinking.policy().onStep(System.nanoTime(), scheduler.numWaiting());
         ScheduledStep step = scheduler.schedule();
         if (step.isEmpty()) {
             publishStats();
@@ -211,13 +226,14 @@ public final class EngineLoop implements AutoCloseable {
         int[] sampled = new int[entries.size()];
         SampleResult[] results = new SampleResult[entries.size()];
         int row = 0;
+        double scale = thinking.policy().scale();
         for (int i = 0; i < entries.size(); i++) {
             if (!entries.get(i).samples()) {
                 continue;
             }
             ActiveRequest r = active.get(entries.get(i).sequence().id());
             try {
-                results[i] = r.sample(logits.data(), row * logits.vocabSize(), logits.vocabSize());
+                results[i] = r.sample(logits.data(), row * logits.vocabSize(), logits.vocabSize(), scale);
                 sampled[i] = results[i].tokenId();
             } catch (RuntimeException e) {
                 finish(r, FinishReason.ERROR, "sampling failed: " + e.getMessage());
@@ -235,9 +251,13 @@ public final class EngineLoop implements AutoCloseable {
 
     private void deliver(ActiveRequest r, SampleResult result) {
         releaseFollowers(r.requestId);
+        boolean first = !r.hasFirstToken();
         Finish finish;
         try {
             finish = r.accept(result);
+            if (first) {
+                thinking.policy().onFirstToken(r.timeToFirstTokenNanos());
+            }
         } catch (RuntimeException listenerFailed) {
             finish(r, FinishReason.ABORT, null);
             return;
@@ -275,6 +295,7 @@ public final class EngineLoop implements AutoCloseable {
                         finish(r, FinishReason.ABORT, null);
                     }
                 }
+                case EndThinking e -> byRequest.getOrDefault(e.id(), List.of()).forEach(ActiveRequest::endThinking);
             }
         }
     }
@@ -312,6 +333,7 @@ public final class EngineLoop implements AutoCloseable {
         siblings.remove(r);
         if (siblings.isEmpty()) {
             byRequest.remove(r.requestId);
+            live.remove(r.requestId);
         }
         List<ActiveRequest> followers = waitingForLeader.get(r.requestId);
         if (followers != null && !followers.remove(r)) {
@@ -343,7 +365,8 @@ public final class EngineLoop implements AutoCloseable {
     }
 
     private void publishStats() {
-        stats = new LoopStats(scheduler.numRunning(), scheduler.numWaiting(), scheduler.preemptions(), kv.stats());
+        stats = new LoopStats(scheduler.numRunning(), scheduler.numWaiting(), scheduler.preemptions(), kv.stats(),
+                thinking.policy().scale());
     }
 
     /** Stops the loop: in-flight and queued requests end with ABORT, their blocks are freed, the thread exits. */

@@ -58,6 +58,15 @@ public final class SequenceSampler {
 
     /** Samples from {@code buf[offset .. offset + vocab)}, e.g. one row of a batch's logits. */
     public SampleResult sample(float[] buf, int offset, int vocab) {
+        return sample(buf, offset, vocab, TokenSteering.NONE);
+    }
+
+    /**
+     * Samples from one row as {@link #sample(float[], int, int)} does, under {@code steering}: banned ids are masked
+     * after the request's own edits, a forced token is taken without a draw, and the chosen token may be replaced.
+     * A forced or replacing token reports its logprob under the same processed logits, and counts as generated.
+     */
+    public SampleResult sample(float[] buf, int offset, int vocab, TokenSteering steering) {
         if (vocab <= 0 || offset < 0 || offset + vocab > buf.length) {
             throw new IllegalArgumentException("row [" + offset + ", " + offset + " + " + vocab
                     + ") does not fit a buffer of " + buf.length);
@@ -65,20 +74,29 @@ public final class SequenceSampler {
         float[] logits = workspace.logits(vocab);
         System.arraycopy(buf, offset, logits, 0, vocab);
         processor.apply(logits, vocab);
-        int token;
-        if (params.isGreedy()) {
-            token = TopTokens.argmax(logits, vocab);
-            if (logits[token] == Float.NEGATIVE_INFINITY) {
-                throw new IllegalStateException("no token can be sampled: every logit is -inf after logit_bias,"
-                        + " min_tokens and penalties");
+        for (int id : steering.bannedTokens()) {
+            if (id >= 0 && id < vocab) {
+                logits[id] = Float.NEGATIVE_INFINITY;
             }
-        } else {
-            token = TruncatedDraw.draw(logits, vocab, params.temperature(), params.effectiveTopK(), params.topP(),
-                    params.minP(), random.nextDouble(), workspace);
         }
+        int forced = steering.forcedToken();
+        int token = forced >= 0 ? forced : steering.replace(choose(logits, vocab));
         SampleResult result = params.needsLogprob() ? withLogprobs(logits, vocab, token) : SampleResult.withoutLogprobs(token);
         processor.record(token);
         return result;
+    }
+
+    private int choose(float[] logits, int vocab) {
+        if (!params.isGreedy()) {
+            return TruncatedDraw.draw(logits, vocab, params.temperature(), params.effectiveTopK(), params.topP(),
+                    params.minP(), random.nextDouble(), workspace);
+        }
+        int token = TopTokens.argmax(logits, vocab);
+        if (logits[token] == Float.NEGATIVE_INFINITY) {
+            throw new IllegalStateException("no token can be sampled: every logit is -inf after logit_bias,"
+                    + " min_tokens and penalties");
+        }
+        return token;
     }
 
     /** Tokens sampled so far. */

@@ -5,11 +5,15 @@ package dev.infer.batching.sampling;
  * way): EOS ids (unless ignore_eos), stop_token_ids, then max_tokens. A stop token wins over max_tokens on the last
  * allowed token, as in vLLM. While fewer than min_tokens tokens exist no stop token ends the sequence (the sampler
  * masks them then anyway). Stop strings work on text: see {@link StopStringMatcher}.
+ *
+ * <p>A reasoning model's thinking tokens ({@link #onThinkingToken}) count as generated (min_tokens) but not toward
+ * max_tokens, which bounds the answer alone, and no stop condition applies to them.
  */
 public final class StopChecker {
     private final SamplingParams params;
     private final int[] eosTokenIds;
     private int generated;
+    private int answerTokens;
 
     public StopChecker(SamplingParams params, int[] eosTokenIds) {
         this.params = params;
@@ -19,6 +23,7 @@ public final class StopChecker {
     /** Counts {@code tokenId} as generated; returns how the sequence finished, or null to go on. */
     public Finish onToken(int tokenId) {
         generated++;
+        answerTokens++;
         if (generated >= params.minTokens()) {
             for (int eos : eosTokenIds) {
                 if (eos == tokenId) {
@@ -29,7 +34,12 @@ public final class StopChecker {
                 return Finish.stopToken(tokenId);
             }
         }
-        return generated >= params.maxTokens() ? Finish.length() : null;
+        return answerTokens >= params.maxTokens() ? Finish.length() : null;
+    }
+
+    /** Counts a token of the thinking block: generated, but outside max_tokens and every stop condition. */
+    public void onThinkingToken() {
+        generated++;
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.infer.server.model.LoadedModel;
 import dev.infer.server.model.ModelLoader;
 import dev.infer.server.serving.EngineSettings;
 import dev.infer.server.serving.ServedModel;
+import dev.infer.server.serving.ThinkingSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -26,6 +27,9 @@ final class ServeCommand implements Runnable {
 
     @Mixin
     ModelOptions modelOptions;
+
+    @Mixin
+    ThinkingOptions thinkingOptions;
 
     @Option(names = "--served-model-name", description = "The model name clients use. Default: the model's name.")
     String servedModelName;
@@ -95,13 +99,14 @@ final class ServeCommand implements Runnable {
         }
         EngineSettings settings = new EngineSettings(blockSize, kvCacheMemory, kvCacheFraction, maxNumBatchedTokens,
                 maxNumSeqs, maxQueuedRequests, prefixCaching);
+        ThinkingSettings thinking = thinkingOptions.settings();
         LoadedModel model = ModelLoader.load(modelOptions.settings());
         if (model.randomWeights()) {
             LOG.warn("{} runs on random weights: its text is random", model.name());
         }
         ServedModel served;
         try {
-            served = ServedModel.start(model, servedModelName, settings);
+            served = ServedModel.start(model, servedModelName, settings, thinking);
         } catch (RuntimeException e) {
             model.close();
             throw e;

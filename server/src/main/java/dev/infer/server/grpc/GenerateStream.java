@@ -6,6 +6,7 @@ import dev.infer.batching.loop.RequestTimings;
 import dev.infer.batching.loop.TokenDelta;
 import dev.infer.batching.sampling.SampleResult;
 import dev.infer.server.grpc.v1.GenerateResponse;
+import dev.infer.server.grpc.v1.ThinkingEnd;
 import dev.infer.server.grpc.v1.Timings;
 import dev.infer.server.grpc.v1.TokenLogprob;
 import dev.infer.server.grpc.v1.TopLogprob;
@@ -119,11 +120,12 @@ final class GenerateStream {
     }
 
     private GenerateResponse toMessage(TokenDelta d) {
-        GenerateResponse.Builder b = GenerateResponse.newBuilder().setRequestId("gen-" + d.requestId())
+        GenerateResponse.Builder b = GenerateResponse.newBuilder().setRequestId(InferenceGrpcService.REQUEST_ID_PREFIX + d.requestId())
                 .setIndex(d.index());
         if (d.text() != null) {
             b.setText(d.text());
         }
+        b.setReasoningText(d.reasoningText());
         SampleResult s = d.sample();
         if (s != null) {
             b.addTokenIds(s.tokenId());
@@ -148,8 +150,13 @@ final class GenerateStream {
                 case Number id -> b.setStopTokenId(id.intValue());
                 default -> b.setStopString(d.stopReason().toString());
             }
-            b.setUsage(Usage.newBuilder().setPromptTokens(d.promptTokens()).setCompletionTokens(d.completionTokens())
-                    .setTotalTokens(d.promptTokens() + d.completionTokens()));
+            Usage.Builder usage = Usage.newBuilder().setPromptTokens(d.promptTokens())
+                    .setCompletionTokens(d.completionTokens()).setTotalTokens(d.promptTokens() + d.completionTokens());
+            if (d.thinking() != null) {
+                usage.setReasoningTokens(d.thinking().reasoningTokens());
+                b.setThinkingEnd(ThinkingEnd.valueOf("THINKING_END_" + d.thinking().end().name()));
+            }
+            b.setUsage(usage);
             RequestTimings t = d.timings();
             if (t != null) {
                 b.setTimings(Timings.newBuilder().setQueueMs(t.queueNanos() / 1e6)

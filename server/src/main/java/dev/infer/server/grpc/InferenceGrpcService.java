@@ -3,9 +3,12 @@ package dev.infer.server.grpc;
 import dev.infer.batching.loop.GenerationRequest;
 import dev.infer.batching.sampling.SamplingParams;
 import dev.infer.batching.scheduler.OverloadedException;
+import dev.infer.batching.thinking.ThinkingParams;
 import dev.infer.models.tokenizer.TextTokenizer;
 import dev.infer.server.grpc.v1.DetokenizeRequest;
 import dev.infer.server.grpc.v1.DetokenizeResponse;
+import dev.infer.server.grpc.v1.EndThinkingRequest;
+import dev.infer.server.grpc.v1.EndThinkingResponse;
 import dev.infer.server.grpc.v1.GenerateRequest;
 import dev.infer.server.grpc.v1.GenerateResponse;
 import dev.infer.server.grpc.v1.InferenceServiceGrpc;
@@ -32,6 +35,8 @@ import java.util.concurrent.Executors;
  * its deltas through a {@link GenerateStream}.
  */
 final class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceImplBase implements AutoCloseable {
+    /** What a request id looks like in messages: "gen-" and the engine loop's id. */
+    static final String REQUEST_ID_PREFIX = "gen-";
     private final ServedModel served;
     /** Where GenerateStreams write to their calls, so the engine loop's thread only enqueues. */
     private final ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
@@ -57,11 +62,13 @@ final class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceIm
             checkServing();
             checkModel(request.getModel());
             int[] prompt = prompt(request);
-            SamplingParams params = params(request, prompt.length);
+            ThinkingParams thinking = served.reasons() ? thinking(request) : null;
+            SamplingParams params = params(request, prompt.length, thinking);
             GenerateStream stream = new GenerateStream(call, served.loop(), params.n(), writers);
             long id;
             try {
-                id = served.loop().submit(new GenerationRequest(prompt, params, request.getPriority(), null, 0),
+                id = served.loop().submit(new GenerationRequest(prompt, params, request.getPriority(), null, 0,
+                        thinking),
                         stream::onDelta);
             } catch (OverloadedException e) {
                 throw Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException();
@@ -162,7 +169,46 @@ final class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceIm
         return out;
     }
 
-    private SamplingParams params(GenerateRequest r, int promptTokens) {
+    @Override
+    public void endThinking(EndThinkingRequest request, StreamObserver<EndThinkingResponse> out) {
+        String id = request.getRequestId();
+        long requestId;
+        try {
+            requestId = Long.parseLong(id.startsWith(REQUEST_ID_PREFIX) ? id.substring(REQUEST_ID_PREFIX.length()) : id);
+        } catch (NumberFormatException e) {
+            requestId = -1;
+        }
+        if (requestId < 0 || !served.loop().endThinking(requestId)) {
+            out.onError(Status.NOT_FOUND.withDescription("no request " + id + " is in flight").asRuntimeException());
+            return;
+        }
+        out.onNext(EndThinkingResponse.newBuilder().setRequestId(REQUEST_ID_PREFIX + requestId).build());
+        out.onCompleted();
+    }
+
+    /** The thinking fields, as the HTTP API reads them (thinking_token_budget wins over reasoning_effort). */
+    private ThinkingParams thinking(GenerateRequest r) {
+        int budget = ThinkingParams.UNBOUNDED;
+        if (r.hasThinkingTokenBudget()) {
+            if (r.getThinkingTokenBudget() < 0) {
+                throw invalid("thinking_token_budget must be >= 0, got " + r.getThinkingTokenBudget());
+            }
+            budget = r.getThinkingTokenBudget();
+        } else if (!r.getReasoningEffort().isEmpty()) {
+            try {
+                budget = served.thinking().budgetFor(r.getReasoningEffort());
+            } catch (IllegalArgumentException e) {
+                throw invalid(e.getMessage());
+            }
+        }
+        try {
+            return new ThinkingParams(budget, r.getMinThinkingTokens());
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+        }
+    }
+
+    private SamplingParams params(GenerateRequest r, int promptTokens, ThinkingParams thinking) {
         SamplingParams.Builder b = SamplingParams.builder();
         if (r.hasTemperature()) b.temperature(r.getTemperature());
         if (r.hasTopP()) b.topP(r.getTopP());
@@ -189,7 +235,8 @@ final class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceIm
                 throw invalid("prompt: " + promptTokens + " tokens leave no room in the model's context length of "
                         + served.contextLength());
             }
-            b.maxTokens((int) room);
+            b.maxTokens(thinking == null ? (int) room
+                    : served.thinking().defaultAnswerTokens((int) room, thinking, served.forcedEndTokens()));
         }
         try {
             return b.build();

@@ -10,6 +10,7 @@ import java.util.List;
 final class ChoiceState {
     final int index;
     final StringBuilder text = new StringBuilder();
+    final StringBuilder reasoning = new StringBuilder();
     final List<SampleResult> samples = new ArrayList<>();
     TokenDelta last;
 
@@ -22,6 +23,7 @@ final class ChoiceState {
             samples.add(d.sample());
         }
         text.append(d.text());
+        reasoning.append(d.reasoningText());
         if (d.isFinal()) {
             last = d;
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.infer.batching.loop.TokenDelta;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /** A non-streamed answer: one JSON object once every choice has finished. */
@@ -40,6 +41,8 @@ final class CollectedResponse extends ResponseSink {
             }
         }
         usage(root);
-        ctx.writeAndFlush(OpenAiErrors.json(HttpResponseStatus.OK, root.toString()));
+        FullHttpResponse response = OpenAiErrors.json(HttpResponseStatus.OK, root.toString());
+        response.headers().set(SseWriter.REQUEST_ID, Long.toString(requestId));
+        ctx.writeAndFlush(response);
     }
 }

@@ -25,7 +25,8 @@ final class GenerationRunner {
         RequestRecorder metrics = context.metrics().newRequest(options.params().n());
         long id;
         try {
-            GenerationRequest request = new GenerationRequest(promptIds, options.params(), options.priority(), null, 0);
+            GenerationRequest request = new GenerationRequest(promptIds, options.params(), options.priority(), null, 0,
+                    options.thinking());
             id = context.model().loop().submit(request, d -> {
                 metrics.onDelta(d);
                 ctx.executor().execute(() -> sink.onDelta(d));

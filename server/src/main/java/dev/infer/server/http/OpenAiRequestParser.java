@@ -93,7 +93,7 @@ final class OpenAiRequestParser {
             throw ApiException.badRequest(e.getMessage(), fieldOf(e.getMessage()));
         }
         return new GenerationOptions(params, Boolean.TRUE.equals(bool(root, "stream")), includeUsage,
-                priority == null ? 0 : priority, Boolean.TRUE.equals(bool(root, "return_token_ids")));
+                priority == null ? 0 : priority, Boolean.TRUE.equals(bool(root, "return_token_ids")), null);
     }
 
     /** SamplingParams' messages start with the field's API name ("top_p must be…", "logit_bias: …"). */

@@ -16,7 +16,8 @@ abstract class ResponseSink {
     final ResponseHeader header;
     final ChoiceState[] choices;
     private final InFlight inFlight;
-    private long requestId = -1;
+    /** The engine loop's id of the request: X-Request-Id, and the {id} of /v1/requests/{id}/end_thinking. */
+    long requestId = -1;
     private int open;
 
     ResponseSink(ChannelHandlerContext ctx, ResponseShape shape, GenerationOptions options, ResponseHeader header,
@@ -63,11 +64,21 @@ abstract class ResponseSink {
     ObjectNode usage(ObjectNode parent) {
         int prompt = choices[0].last != null ? choices[0].last.promptTokens() : 0;
         int completion = 0;
+        int reasoning = 0;
+        boolean thought = false;
         for (ChoiceState c : choices) {
             completion += c.samples.size();
+            if (c.last != null && c.last.thinking() != null) {
+                thought = true;
+                reasoning += c.last.thinking().reasoningTokens();
+            }
         }
-        return parent.putObject("usage").put("prompt_tokens", prompt).put("completion_tokens", completion)
+        ObjectNode usage = parent.putObject("usage").put("prompt_tokens", prompt).put("completion_tokens", completion)
                 .put("total_tokens", prompt + completion);
+        if (thought) {
+            usage.putObject("completion_tokens_details").put("reasoning_tokens", reasoning);
+        }
+        return usage;
     }
 
     static void finish(ObjectNode choice, TokenDelta last) {

@@ -26,6 +26,8 @@ final class SseWriter {
     private static final Logger LOG = LoggerFactory.getLogger(SseWriter.class);
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
+    /** The header that names the engine's request id (for /v1/requests/{id}/end_thinking). */
+    static final String REQUEST_ID = "X-Request-Id";
     private final ChannelHandlerContext ctx;
     private final StreamLimits limits;
     private ScheduledFuture<?> keepAlive;
@@ -37,9 +39,10 @@ final class SseWriter {
         this.limits = set != null ? set : StreamLimits.defaults();
     }
 
-    void open() {
+    void open(String requestId) {
         HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+        r.headers().set(REQUEST_ID, requestId)
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
                 .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         ctx.write(r);

@@ -19,7 +19,7 @@ final class StreamedResponse extends ResponseSink {
 
     @Override
     void onStarted() {
-        sse.open();
+        sse.open(Long.toString(requestId));
         for (ChoiceState c : choices) {
             ObjectNode chunk = header.node(shape.chunkObject());
             ObjectNode choice = chunk.putArray("choices").addObject().put("index", c.index);
@@ -32,7 +32,7 @@ final class StreamedResponse extends ResponseSink {
 
     @Override
     void accept(TokenDelta d) {
-        if (d.text().isEmpty() && !d.isFinal() && !carriesTokenData(d)) {
+        if (d.text().isEmpty() && d.reasoningText().isEmpty() && !d.isFinal() && !carriesTokenData(d)) {
             return; // held back (partial UTF-8 or a possible stop string): nothing to show yet
         }
         ObjectNode chunk = header.node(shape.chunkObject());

@@ -2,13 +2,16 @@ package dev.infer.server.metrics;
 
 import dev.infer.batching.loop.RequestTimings;
 import dev.infer.batching.loop.TokenDelta;
+import dev.infer.batching.thinking.ThinkingEnd;
+import dev.infer.batching.thinking.ThinkingReport;
 
 /**
  * One request's metrics, fed every delta (on the engine loop's thread). Each token after a completion's first
  * observes the gap since that completion's previous token in {@code vllm:inter_token_latency_seconds} (the
  * deltas' arrival times, per completion); each finished completion counts in {@code vllm:request_success_total}.
  * When the last of the {@code n} finishes, the request's tokens are counted (as its {@code usage} reports them)
- * and its latencies and token counts observed.
+ * and its latencies and token counts observed. A completion that thought observes its reasoning tokens and counts
+ * a forced end and its extensions.
  */
 public final class RequestRecorder {
     private static final double NANOS = 1e9;
@@ -23,6 +26,17 @@ public final class RequestRecorder {
         this.metrics = metrics;
         this.open = n;
         this.lastTokenNanos = new long[Math.max(n, 1)];
+    }
+
+    private void recordThinking(ThinkingReport thinking) {
+        if (thinking == null || thinking.end() == ThinkingEnd.NONE) {
+            return;
+        }
+        metrics.requestReasoningTokens.observe(thinking.reasoningTokens());
+        if (thinking.end().forced()) {
+            metrics.thinkingForcedEnd(thinking.end().apiName());
+        }
+        metrics.thinkingExtensions.inc(thinking.extensions());
     }
 
     public synchronized void onDelta(TokenDelta d) {
@@ -44,6 +58,7 @@ public final class RequestRecorder {
             return;
         }
         metrics.requestFinished(d.finishReason().apiName());
+        recordThinking(d.thinking());
         if (--open > 0) {
             return;
         }

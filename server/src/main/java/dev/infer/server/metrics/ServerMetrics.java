@@ -52,6 +52,9 @@ public final class ServerMetrics {
     final Histogram.Child queueTime;
     final Histogram.Child requestPromptTokens;
     final Histogram.Child requestGenerationTokens;
+    final Histogram.Child requestReasoningTokens;
+    private final Counter thinkingForcedEnds;
+    final Counter.Child thinkingExtensions;
 
     /**
      * @param modelName   the served model name, the value of every series' {@code model_name} label
@@ -97,6 +100,16 @@ public final class ServerMetrics {
         requestGenerationTokens = Histogram.build().name("vllm:request_generation_tokens")
                 .help("Number of generation tokens processed.")
                 .buckets(tokenBuckets).labelNames(MODEL_NAME).register(registry).labels(modelName);
+        requestReasoningTokens = Histogram.build().name("vllm:request_reasoning_tokens")
+                .help("Number of reasoning tokens (the thinking block: markers, thinking, forced text) per "
+                        + "completion that thought.")
+                .buckets(tokenBuckets).labelNames(MODEL_NAME).register(registry).labels(modelName);
+        thinkingForcedEnds = Counter.build().name("vllm:thinking_forced_ends")
+                .help("Thinking blocks the server ended, by reason: budget (incl. load scaling) or command.")
+                .labelNames(MODEL_NAME, "reason").register(registry);
+        thinkingExtensions = Counter.build().name("vllm:thinking_extensions")
+                .help("Continuations inserted because a reply tried to end its thinking below min_thinking_tokens.")
+                .labelNames(MODEL_NAME).register(registry).labels(modelName);
         new LoopCollector(modelName, stats).register(registry);
         DefaultExports.register(registry);
     }
@@ -113,6 +126,10 @@ public final class ServerMetrics {
                 out.add((double) v);
             }
         }
+    }
+
+    void thinkingForcedEnd(String reason) {
+        thinkingForcedEnds.labels(modelName, reason).inc();
     }
 
     void requestFinished(String finishedReason) {
@@ -179,7 +196,9 @@ public final class ServerMetrics {
                             "Prefix cache queries, in terms of number of queried tokens.",
                             kv == null ? 0 : kv.prefixQueryTokens()),
                     counter("vllm:prefix_cache_hits", "Prefix cache hits, in terms of number of cached tokens.",
-                            kv == null ? 0 : kv.prefixHitTokens()));
+                            kv == null ? 0 : kv.prefixHitTokens()),
+                    gauge("vllm:thinking_budget_scale", "Scale of thinking budgets under the load policy: 1 full "
+                            + "budgets, 0 every request's minimum.", s == null ? 1 : s.thinkingBudgetScale()));
         }
     }
 }

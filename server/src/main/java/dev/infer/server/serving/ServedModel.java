@@ -4,6 +4,7 @@ import dev.infer.batching.kv.KvCacheSizing;
 import dev.infer.batching.loop.EngineLoop;
 import dev.infer.batching.scheduler.SchedulerConfig;
 import dev.infer.batching.scheduler.SchedulingPolicy;
+import dev.infer.batching.thinking.ThinkingConfig;
 import dev.infer.engines.KvCache;
 import dev.infer.server.model.LoadedModel;
 
@@ -16,23 +17,36 @@ public final class ServedModel implements AutoCloseable {
     private final String servedName;
     private final KvCache cache;
     private final EngineLoop loop;
+    private final ThinkingSettings thinking;
+    private final boolean reasons;
+    private final int forcedEndTokens;
 
-    private ServedModel(LoadedModel model, String servedName, KvCache cache, EngineLoop loop) {
+    private ServedModel(LoadedModel model, String servedName, KvCache cache, EngineLoop loop,
+                        ThinkingSettings thinking, ThinkingConfig config) {
         this.model = model;
         this.servedName = servedName;
         this.cache = cache;
         this.loop = loop;
+        this.thinking = thinking;
+        this.reasons = config.markers().isPresent();
+        this.forcedEndTokens = config.forcedEndLength();
     }
 
     /** Sizes and allocates the KV cache and starts the loop; takes ownership of {@code model}. */
     public static ServedModel start(LoadedModel model, String servedName, EngineSettings s) {
+        return start(model, servedName, s, ThinkingSettings.defaults());
+    }
+
+    /** As above, with thinking budgets for a reasoning model. */
+    public static ServedModel start(LoadedModel model, String servedName, EngineSettings s, ThinkingSettings thinking) {
         int blocks = kvBlocks(model, s);
         KvCache cache = model.engine().allocateKv(blocks, s.blockSize());
         SchedulerConfig limits = new SchedulerConfig(s.maxNumBatchedTokens(), s.maxNumSeqs(), SchedulingPolicy.FCFS,
                 s.maxQueuedRequests(), (long) s.maxQueuedRequests() * model.config().maxPositionEmbeddings());
+        ThinkingConfig config = thinking.toConfig(model.tokenizer());
         EngineLoop loop = new EngineLoop(model.engine(), cache, model.tokenizer(),
-                model.specialTokens().eosTokenIdArray(), limits, s.prefixCaching());
-        return new ServedModel(model, servedName == null ? model.name() : servedName, cache, loop);
+                model.specialTokens().eosTokenIdArray(), limits, s.prefixCaching(), config);
+        return new ServedModel(model, servedName == null ? model.name() : servedName, cache, loop, thinking, config);
     }
 
     /** Blocks the memory budget buys, capped at what max context x max-num-seqs could ever use (plus the null block). */
@@ -65,6 +79,20 @@ public final class ServedModel implements AutoCloseable {
 
     public LoadedModel model() {
         return model;
+    }
+
+    public ThinkingSettings thinking() {
+        return thinking;
+    }
+
+    /** Tokens a forced end of thinking writes: the transition text and the end marker. */
+    public int forcedEndTokens() {
+        return forcedEndTokens;
+    }
+
+    /** Whether the model writes a chain of thought between {@code <think>} markers. */
+    public boolean reasons() {
+        return reasons;
     }
 
     public String servedName() {

@@ -3,7 +3,6 @@ package dev.infer.server.grpc;
 import dev.infer.batching.loop.GenerationRequest;
 import dev.infer.batching.loop.TokenDelta;
 import dev.infer.batching.sampling.SamplingParams;
-import dev.infer.engines.DeviceSpec;
 import dev.infer.models.testing.SharedModels;
 import dev.infer.server.grpc.v1.DetokenizeRequest;
 import dev.infer.server.grpc.v1.FinishReason;
@@ -13,12 +12,8 @@ import dev.infer.server.grpc.v1.InferenceServiceGrpc;
 import dev.infer.server.grpc.v1.ListModelsRequest;
 import dev.infer.server.grpc.v1.TokenIds;
 import dev.infer.server.grpc.v1.TokenizeRequest;
-import dev.infer.server.TestEngine;
-import dev.infer.server.model.LoadSettings;
-import dev.infer.server.model.ModelLoader;
-import dev.infer.server.model.WeightsFormat;
-import dev.infer.server.serving.EngineSettings;
 import dev.infer.server.serving.ServedModel;
+import dev.infer.server.serving.ThinkingSettings;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -63,30 +58,22 @@ class GrpcServerTest {
     static ManagedChannel channel;
     static InferenceServiceGrpc.InferenceServiceBlockingStub stub;
 
+    static GrpcTestServer fixture;
+
     @BeforeAll
     static void start() {
-        served = ServedModel.start(ModelLoader.load(new LoadSettings(SharedModels.model("tinystories-656k").toString(),
-                TestEngine.name(), DeviceSpec.parse("cpu"), "auto", WeightsFormat.AUTO, 0, 0)), "tinystories",
-                EngineSettings.defaults().withKvCacheMemory("64MiB"));
-        server = new InferenceGrpcServer("127.0.0.1", 0, null, served);
-        server.start();
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        fixture = GrpcTestServer.start(SharedModels.model("tinystories-656k").toString(), "tinystories",
+                ThinkingSettings.defaults());
+        served = fixture.served;
+        server = fixture.server;
+        channel = fixture.channel;
         stub = InferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        try {
-            if (server != null) {
-                server.close();
-            }
-        } finally {
-            if (served != null) {
-                served.close();
-            }
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

@@ -29,9 +29,10 @@ class SseWriterTest {
         channel.attr(StreamLimits.KEY).set(new StreamLimits(EVERY, 1 << 20));
         ChannelHandlerContext ctx = channel.pipeline().firstContext();
         sse = new SseWriter(ctx);
-        sse.open();
+        sse.open("42");
         channel.flush(); // the response head is written, not flushed: the first events go with it
-        assertThat((Object) channel.readOutbound()).isInstanceOf(HttpResponse.class);
+        HttpResponse head = channel.readOutbound();
+        assertThat(head.headers().get(SseWriter.REQUEST_ID)).isEqualTo("42");
         return sse;
     }
 

@@ -9,6 +9,7 @@ import dev.infer.server.model.ModelLoader;
 import dev.infer.server.model.WeightsFormat;
 import dev.infer.server.serving.EngineSettings;
 import dev.infer.server.serving.ServedModel;
+import dev.infer.server.serving.ThinkingSettings;
 
 import java.io.IOException;
 import java.net.URI;
@@ -32,12 +33,22 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(String model, String servedName, String apiKey, EngineSettings settings) {
-        return start(model, servedName, settings, HttpServerConfig.loopback(0, apiKey));
+        return start(model, servedName, settings, ThinkingSettings.defaults(), HttpServerConfig.loopback(0, apiKey));
+    }
+
+    static TestServer start(String model, String servedName, String apiKey, EngineSettings settings,
+                            ThinkingSettings thinking) {
+        return start(model, servedName, settings, thinking, HttpServerConfig.loopback(0, apiKey));
     }
 
     static TestServer start(String model, String servedName, EngineSettings settings, HttpServerConfig config) {
-        ServedModel served = ServedModel.start(ModelLoader.load(new LoadSettings(model, TestEngine.name(), DeviceSpec.parse("cpu"),
-                "auto", WeightsFormat.AUTO, 0, 0)), servedName, settings);
+        return start(model, servedName, settings, ThinkingSettings.defaults(), config);
+    }
+
+    private static TestServer start(String model, String servedName, EngineSettings settings,
+                                    ThinkingSettings thinking, HttpServerConfig config) {
+        ServedModel served = ServedModel.start(ModelLoader.load(new LoadSettings(model, TestEngine.name(),
+                DeviceSpec.parse("cpu"), "auto", WeightsFormat.AUTO, 0, 0)), servedName, settings, thinking);
         InferenceHttpServer server = new InferenceHttpServer(config, served);
         try {
             server.start();
