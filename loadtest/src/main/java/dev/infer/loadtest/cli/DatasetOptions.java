@@ -26,7 +26,7 @@ final class DatasetOptions {
     Path tokenizer;
 
     @Option(names = "--input-len", defaultValue = "128", description = "Prompt tokens: N or MIN:MAX (uniform); for "
-            + "multi_turn, per user turn. Default: ${DEFAULT-VALUE}.")
+            + "multi_turn, per user turn; for shared_prefix, the suffix after the prefix. Default: ${DEFAULT-VALUE}.")
     String inputLen;
 
     @Option(names = "--output-len", defaultValue = "128",

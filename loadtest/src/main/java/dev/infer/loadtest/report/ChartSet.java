@@ -51,7 +51,7 @@ final class ChartSet {
             }
         }
         return Charts.png(measure + " CDF", measure + " (ms, log scale)", "fraction of " + measure + " values", series,
-                false, true);
+                false, true, true);
     }
 
     private static String sweep(List<ResultFile> files, String title, String unit, ToDoubleFunction<RunSummary> f) {

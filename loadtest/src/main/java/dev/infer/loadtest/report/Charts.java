@@ -27,6 +27,12 @@ final class Charts {
     /** A chart of lines; {@code markers} draws a dot per point (for sweeps, where points are few). */
     static String png(String title, String xTitle, String yTitle, List<Series> series, boolean markers,
                       boolean logX) {
+        return png(title, xTitle, yTitle, series, markers, logX, false);
+    }
+
+    /** As above; {@code unitY} fixes the y axis to [0, 1] (CDFs), else XChart fits it to the data. */
+    static String png(String title, String xTitle, String yTitle, List<Series> series, boolean markers,
+                      boolean logX, boolean unitY) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         Styler s = chart.getStyler();
@@ -35,6 +41,10 @@ final class Charts {
         s.setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setXAxisLogarithmic(logX);
         chart.getStyler().setDecimalPattern("#,##0.##");
+        if (unitY) {
+            chart.getStyler().setYAxisMin(0.0);
+            chart.getStyler().setYAxisMax(1.0);
+        }
         int added = 0;
         for (Series line : series) {
             // XChart refuses empty series and, on a log axis, values <= 0.
