@@ -24,9 +24,9 @@ final class LoadOptions {
             description = "With --request-rate: cap on requests in flight (0: none). Default: ${DEFAULT-VALUE}.")
     int maxConcurrency;
 
-    @Option(names = "--num-requests", defaultValue = "100",
-            description = "Requests per level (0: until --duration). Default: ${DEFAULT-VALUE}.")
-    int numRequests;
+    @Option(names = "--num-requests", defaultValue = "100", description = "Requests per level (0: until --duration); "
+            + "a comma list gives one count per swept level. Default: ${DEFAULT-VALUE}.")
+    String numRequests;
 
     @Option(names = "--duration", defaultValue = "10m",
             description = "Wall-time limit per level; running requests are abandoned at it. Default: ${DEFAULT-VALUE}.")
@@ -47,23 +47,37 @@ final class LoadOptions {
         if ((concurrency == null) == (requestRate == null)) {
             throw new IllegalArgumentException("give exactly one of --concurrency and --request-rate");
         }
-        if (requestRate != null && numRequests == 0 && requestRate.toLowerCase(java.util.Locale.ROOT).contains("inf")
-                && maxConcurrency == 0) {
+        if (requestRate != null && requestCounts(1).contains(0)
+                && requestRate.toLowerCase(java.util.Locale.ROOT).contains("inf") && maxConcurrency == 0) {
             throw new IllegalArgumentException("--request-rate inf needs --num-requests or --max-concurrency");
         }
         return concurrency != null ? LoadLevel.sweep(LoadLevel.Kind.CONCURRENCY, concurrency, 1, 0)
                 : LoadLevel.sweep(LoadLevel.Kind.RATE, requestRate, burstiness, maxConcurrency);
     }
 
-    RunSettings settings(boolean ignoreEos, long seed) {
-        return new RunSettings(numRequests, DurationParser.parse(duration), DurationParser.parse(requestTimeout),
-                warmup, cancelFraction, ignoreEos, seed);
+    /** One {@link RunSettings} per level: the same limits except, with a comma list, the request count. */
+    List<RunSettings> settings(int levels, boolean ignoreEos, long seed) {
+        return requestCounts(levels).stream().map(n -> new RunSettings(n, DurationParser.parse(duration),
+                DurationParser.parse(requestTimeout), warmup, cancelFraction, ignoreEos, seed)).toList();
+    }
+
+    private List<Integer> requestCounts(int levels) {
+        List<Integer> counts = java.util.Arrays.stream(numRequests.split(",")).map(String::trim)
+                .map(Integer::valueOf).toList();
+        if (counts.size() == 1) {
+            return java.util.Collections.nCopies(levels, counts.getFirst());
+        }
+        if (counts.size() != levels) {
+            throw new IllegalArgumentException("--num-requests has " + counts.size() + " counts for " + levels
+                    + " levels");
+        }
+        return counts;
     }
 
     void describe(Map<String, String> config) {
         config.put("load", concurrency != null ? "concurrency " + concurrency : "rate " + requestRate
                 + " burstiness " + burstiness + (maxConcurrency > 0 ? " max-concurrency " + maxConcurrency : ""));
-        config.put("num_requests", Integer.toString(numRequests));
+        config.put("num_requests", numRequests);
         config.put("duration", duration);
         config.put("request_timeout", requestTimeout);
         config.put("warmup", Integer.toString(warmup));

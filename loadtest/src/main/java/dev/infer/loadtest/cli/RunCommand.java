@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Slo objectives = Slo.parse(slo);
         List<LoadLevel> levels = load.levels();
-        RunSettings settings = load.settings(data.ignoreEos, data.seed);
+        List<RunSettings> settings = load.settings(levels.size(), data.ignoreEos, data.seed);
         Progress progress = noProgress ? Progress.NONE : new ConsoleProgress(System.err);
         List<LevelRun> runs;
         try (TextTokenizer tok = data.openTokenizer(); TargetClient client = target.open()) {
@@ -69,10 +70,14 @@ final class RunCommand implements Callable<Integer> {
             if (dataset.multiTurn() && !client.supportsChat()) {
                 throw new IllegalArgumentException("multi-turn conversations need --backend chat");
             }
-            if (settings.maxRequests() > 0) {
-                dataset = new PrefetchedDataset(dataset, settings.maxRequests());
+            int most = settings.stream().mapToInt(RunSettings::maxRequests).max().orElse(0);
+            if (settings.stream().allMatch(s -> s.maxRequests() > 0)) {
+                dataset = new PrefetchedDataset(dataset, most);
             }
-            runs = new LoadRunner(client, dataset, settings, progress).sweep(levels);
+            runs = new ArrayList<>();
+            for (int i = 0; i < levels.size(); i++) {
+                runs.add(new LoadRunner(client, dataset, settings.get(i), progress).run(levels.get(i)));
+            }
         }
         ResultFile file = resultFile(runs, objectives);
         ConsoleSummary.print(System.out, file);

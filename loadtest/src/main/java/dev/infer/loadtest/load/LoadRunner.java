@@ -37,14 +37,6 @@ public final class LoadRunner {
         this.progress = progress;
     }
 
-    public List<LevelRun> sweep(List<LoadLevel> levels) throws InterruptedException {
-        List<LevelRun> runs = new ArrayList<>();
-        for (LoadLevel level : levels) {
-            runs.add(run(level));
-        }
-        return runs;
-    }
-
     public LevelRun run(LoadLevel level) throws InterruptedException {
         warmUp(level);
         progress.levelStarted(level, settings);

@@ -15,7 +15,8 @@ import java.util.List;
 /** Line charts rendered to PNG by XChart, returned as base64 for embedding in the HTML report. */
 final class Charts {
     static final int WIDTH = 640;
-    static final int HEIGHT = 380;
+    static final int HEIGHT = 360;
+    private static final int LEGEND_LINE = 18;
 
     /** One named line. */
     record Series(String name, double[] x, double[] y) {
@@ -33,11 +34,13 @@ final class Charts {
     /** As above; {@code unitY} fixes the y axis to [0, 1] (CDFs), else XChart fits it to the data. */
     static String png(String title, String xTitle, String yTitle, List<Series> series, boolean markers,
                       boolean logX, boolean unitY) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
-                .yAxisTitle(yTitle).build();
+        // The legend lists one series a line under the plot, so long "file · level" names stay readable.
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT + LEGEND_LINE * series.size()).title(title)
+                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         Styler s = chart.getStyler();
         s.setLegendPosition(Styler.LegendPosition.OutsideS);
-        s.setLegendLayout(Styler.LegendLayout.Horizontal);
+        s.setLegendLayout(Styler.LegendLayout.Vertical);
+        chart.getStyler().setYAxisTickMarkSpacingHint(45);
         s.setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setXAxisLogarithmic(logX);
         chart.getStyler().setDecimalPattern("#,##0.##");

@@ -22,7 +22,8 @@ public record ResultFile(String tool, String label, String createdAt, String com
 
     public ResultFile {
         config = Map.copyOf(config);
-        definitions = Map.copyOf(definitions);
+        // Kept in the order given: the report lists definitions as written.
+        definitions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(definitions));
         levels = List.copyOf(levels);
     }
 

@@ -6,11 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Output tokens per second over each level's time, in 60 equal bins: every chunk's arrival counts the
- * request's output tokens divided by its chunks (normally one token per chunk).
+ * Output tokens per second over each level's time, in up to 60 equal bins of at least 250 ms (shorter bins
+ * only show the server's step rhythm as noise): every chunk's arrival counts the request's output tokens
+ * divided by its chunks (normally one token per chunk).
  */
 final class TokenTimeline {
-    private static final int BINS = 60;
+    private static final int MAX_BINS = 60;
+    private static final double MIN_BIN_S = 0.25;
 
     private TokenTimeline() {
     }
@@ -26,19 +28,20 @@ final class TokenTimeline {
 
     static Charts.Series series(LevelResult level) {
         double endS = level.requests().stream().mapToDouble(RequestRecord::endRunMs).max().orElse(0) / 1000.0;
-        double width = Math.max(endS / BINS, 1e-3);
-        double[] tokens = new double[BINS];
+        double width = Math.max(endS / MAX_BINS, MIN_BIN_S);
+        int bins = Math.max(1, (int) Math.ceil(endS / width));
+        double[] tokens = new double[bins];
         for (RequestRecord r : level.requests()) {
             double[] chunks = r.chunkMs();
             double perChunk = chunks.length == 0 ? 0 : (double) r.outputTokens() / chunks.length;
             for (double c : chunks) {
-                int bin = (int) Math.min(BINS - 1, (r.startMs() + c) / 1000.0 / width);
+                int bin = (int) Math.min(bins - 1, (r.startMs() + c) / 1000.0 / width);
                 tokens[bin] += perChunk;
             }
         }
-        double[] x = new double[BINS];
-        double[] y = new double[BINS];
-        for (int b = 0; b < BINS; b++) {
+        double[] x = new double[bins];
+        double[] y = new double[bins];
+        for (int b = 0; b < bins; b++) {
             x[b] = (b + 0.5) * width;
             y[b] = tokens[b] / width;
         }
