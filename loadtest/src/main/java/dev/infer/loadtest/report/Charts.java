@@ -64,8 +64,9 @@ final class Charts {
             chart.addSeries("no data", new double[] {0}, new double[] {0}).setMarker(SeriesMarkers.NONE);
         }
         try {
-            return Base64.getEncoder().encodeToString(BitmapEncoder.getBitmapBytes(chart,
-                    BitmapEncoder.BitmapFormat.PNG));
+            java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", png);
+            return Base64.getEncoder().encodeToString(png.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot render chart " + title, e);
         }
