@@ -98,7 +98,8 @@ final class RunCommand implements Callable<Integer> {
         data.describe(config);
         config.put("slo", objectives.toString());
         String name = label != null ? label : config.get("backend") + "@" + config.get("target");
-        String command = "loadtest run " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        // originalArgs holds the whole command line, the subcommand name included.
+        String command = "loadtest " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         return new ResultFile(ResultFile.TOOL, name, Instant.now().toString(), command, config, Definitions.all(),
                 runs.stream().map(r -> LevelResult.of(r, objectives)).toList());
     }

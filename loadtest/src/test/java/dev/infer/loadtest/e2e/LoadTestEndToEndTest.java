@@ -61,6 +61,7 @@ class LoadTestEndToEndTest {
                 "--result", json.toString(), "--html", html.toString());
         assertThat(rc).isZero();
         ResultFile result = ResultFile.read(json);
+        assertThat(result.command()).startsWith("loadtest run --base-url " + server.baseUrl());
         assertThat(result.levels()).extracting(LevelResult::label)
                 .containsExactly("concurrency 1", "concurrency 4", "concurrency 16", "concurrency 64");
         List<RequestRecord> firstLevel = result.levels().getFirst().requests();
