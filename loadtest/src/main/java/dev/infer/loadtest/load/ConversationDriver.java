@@ -6,6 +6,7 @@ import dev.infer.loadtest.client.GenerationRequest;
 import dev.infer.loadtest.client.TargetClient;
 import dev.infer.loadtest.dataset.Conversation;
 import dev.infer.loadtest.dataset.Turn;
+import dev.infer.loadtest.metrics.Outcome;
 import dev.infer.loadtest.metrics.RequestRecord;
 
 import java.time.Duration;
@@ -50,7 +51,7 @@ final class ConversationDriver {
             sink.accept(new RequestRecord(index, conversation.id(), t, startMs, r.chunkMs(), r.endMs(),
                     r.promptTokens() >= 0 ? r.promptTokens() : Math.max(0, turn.inputTokens()), r.outputTokens(),
                     r.reasoningChunks(), r.outcome(), r.status(), r.error(), r.queueMs()));
-            if (!r.outcome().equals(dev.infer.loadtest.metrics.Outcome.OK)) {
+            if (r.outcome() != Outcome.OK) {
                 return;
             }
             history.add(new ChatMessage("assistant", r.answer()));
