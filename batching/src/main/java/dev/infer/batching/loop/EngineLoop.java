@@ -86,6 +86,7 @@ public final class EngineLoop implements AutoCloseable {
     private final Object lifecycle = new Object();
     private volatile boolean closing;
     private volatile LoopStats stats = LoopStats.EMPTY;
+    private volatile StepObserver stepObserver = StepObserver.NONE;
 
     /**
      * Starts the loop thread. The loop uses, but does not close, the engine and the cache.
@@ -210,7 +211,13 @@ public final class EngineLoop implements AutoCloseable {
         publishStats();
     }
 
+    /** Sets the one observer told about each step (replacing any earlier one). */
+    public void observeSteps(StepObserver observer) {
+        stepObserver = observer == null ? StepObserver.NONE : observer;
+    }
+
     private void execute(ScheduledStep step) {
+        long started = System.nanoTime();
         kv.flushPendingCopies();
         Logits logits;
         try {
@@ -241,6 +248,8 @@ public final class EngineLoop implements AutoCloseable {
             row++;
         }
         scheduler.onStepDone(step, sampled);
+        // before the deltas go out, so whoever sees a token also sees the step that made it
+        stepObserver.onStep(step.numTokens(), entries.size(), System.nanoTime() - started);
         for (int i = 0; i < entries.size(); i++) {
             ActiveRequest r = active.get(entries.get(i).sequence().id());
             if (results[i] != null && r != null) {
@@ -328,13 +337,13 @@ public final class EngineLoop implements AutoCloseable {
         if (active.remove(r.id) == null) {
             return;
         }
-        inFlight.decrementAndGet();
         List<ActiveRequest> siblings = byRequest.get(r.requestId);
         siblings.remove(r);
         if (siblings.isEmpty()) {
             byRequest.remove(r.requestId);
             live.remove(r.requestId);
         }
+        inFlight.decrementAndGet(); // last: a caller that sees inFlight() drop also sees the request gone
         List<ActiveRequest> followers = waitingForLeader.get(r.requestId);
         if (followers != null && !followers.remove(r)) {
             releaseFollowers(r.requestId); // the leader ended early: the others go on their own

@@ -206,6 +206,11 @@ class ThinkingLoopTest {
             TokenDelta last = done.get(30, TimeUnit.SECONDS);
             assertThat(last.thinking()).isEqualTo(new ThinkingReport(10, 7, ThinkingEnd.COMMAND, 0));
             assertThat(deltas.get(7).sample().tokenId()).isEqualTo(TRANSITION[0]);
+            // the final delta reaches the listener just before the loop retires the request
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (loop.inFlight() > 0 && System.nanoTime() < until) {
+                Thread.sleep(1);
+            }
             assertThat(loop.endThinking(id.join())).as("a finished request is unknown").isFalse();
         }
     }

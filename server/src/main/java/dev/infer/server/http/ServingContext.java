@@ -20,6 +20,7 @@ public final class ServingContext {
         this.model = model;
         this.apiKeyDigest = apiKey == null ? null : sha256(apiKey);
         this.metrics = new ServerMetrics(model.servedName(), model.contextLength(), () -> model.loop().stats());
+        model.loop().observeSteps(metrics::onStep);
     }
 
     /** This server's Prometheus metrics (its own registry). */

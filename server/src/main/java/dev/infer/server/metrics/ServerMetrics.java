@@ -55,6 +55,7 @@ public final class ServerMetrics {
     final Histogram.Child requestReasoningTokens;
     private final Counter thinkingForcedEnds;
     final Counter.Child thinkingExtensions;
+    private final Histogram.Child iterationTokens;
 
     /**
      * @param modelName   the served model name, the value of every series' {@code model_name} label
@@ -110,8 +111,17 @@ public final class ServerMetrics {
         thinkingExtensions = Counter.build().name("vllm:thinking_extensions")
                 .help("Continuations inserted because a reply tried to end its thinking below min_thinking_tokens.")
                 .labelNames(MODEL_NAME).register(registry).labels(modelName);
+        iterationTokens = Histogram.build().name("vllm:iteration_tokens_total")
+                .help("Histogram of number of tokens per engine_step.")
+                .buckets(1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384)
+                .labelNames(MODEL_NAME).register(registry).labels(modelName);
         new LoopCollector(modelName, stats).register(registry);
         DefaultExports.register(registry);
+    }
+
+    /** One engine step: feeds {@code vllm:iteration_tokens_total} (pass as the loop's {@code StepObserver}). */
+    public void onStep(int tokens, int sequences, long nanos) {
+        iterationTokens.observe(tokens);
     }
 
     /** vLLM's {@code build_1_2_5_buckets}: 1, 2, 5, 10, 20, 50, ... up to {@code max}. */

@@ -67,6 +67,9 @@ class MetricsHttpTest {
             assertThat(sample(text, "vllm:request_prompt_tokens_sum" + M)).isEqualTo(prompt);
             assertThat(sample(text, "vllm:request_generation_tokens_count" + M)).isEqualTo(2);
             assertThat(sample(text, "vllm:request_generation_tokens_sum" + M)).isEqualTo(completion);
+            // one step per token (the requests ran one after the other): the prefill step, then a token fed per step
+            assertThat(sample(text, "vllm:iteration_tokens_total_count" + M)).isEqualTo(completion);
+            assertThat(sample(text, "vllm:iteration_tokens_total_sum" + M)).isEqualTo(prompt + completion - 2);
             assertThat(sample(text, "vllm:num_requests_running" + M)).isZero();
             assertThat(sample(text, "vllm:num_requests_waiting" + M)).isZero();
             assertThat(sample(text, "vllm:num_preemptions_total" + M)).isZero();
