@@ -7,6 +7,8 @@ import dev.infer.server.serving.ServedModel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 
+import java.util.List;
+
 
 /**
  * {@code POST /v1/chat/completions}: messages rendered with the model's chat template, an assistant reply out; a
@@ -40,6 +42,7 @@ final class ChatCompletionsEndpoint implements Endpoint {
         int defaultMaxTokens = thinking == null ? room
                 : served.thinking().defaultAnswerTokens(room, thinking, served.forcedEndTokens());
         GenerationOptions options = OpenAiRequestParser.options(root, true, defaultMaxTokens).withThinking(thinking);
-        runner.run(ctx, inFlight, promptIds, options, new ChatShape(model.tokenizer(), options.params().logprobs()));
+        ChatShape shape = new ChatShape(model.tokenizer(), options.params().logprobs());
+        runner.run(ctx, inFlight, List.of(promptIds), options, shape);
     }
 }

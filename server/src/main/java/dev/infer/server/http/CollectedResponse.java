@@ -7,18 +7,20 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
+import java.util.List;
+
 /** A non-streamed answer: one JSON object once every choice has finished. */
 final class CollectedResponse extends ResponseSink {
-    private final int[] promptIds;
+    private final List<int[]> prompts;
 
     CollectedResponse(ChannelHandlerContext ctx, ResponseShape shape, GenerationOptions options, ResponseHeader header,
-                      InFlight inFlight, int[] promptIds) {
-        super(ctx, shape, options, header, inFlight);
-        this.promptIds = promptIds;
+                      InFlight inFlight, ChoiceLayout layout, List<int[]> prompts) {
+        super(ctx, shape, options, header, inFlight, layout);
+        this.prompts = prompts;
     }
 
     @Override
-    void accept(TokenDelta d) {
+    void accept(ChoiceState c, TokenDelta d) {
     }
 
     @Override
@@ -37,12 +39,12 @@ final class CollectedResponse extends ResponseSink {
             finish(choice, c.last);
             if (options.returnTokenIds()) {
                 choice.putPOJO("token_ids", c.tokenIds());
-                choice.putPOJO("prompt_token_ids", promptIds);
+                choice.putPOJO("prompt_token_ids", prompts.get(layout.promptOf(c.index)));
             }
         }
         usage(root);
         FullHttpResponse response = OpenAiErrors.json(HttpResponseStatus.OK, root.toString());
-        response.headers().set(SseWriter.REQUEST_ID, Long.toString(requestId));
+        response.headers().set(SseWriter.REQUEST_ID, requestId());
         ctx.writeAndFlush(response);
     }
 }

@@ -1,14 +1,18 @@
 package dev.infer.server.http;
 
+import dev.infer.batching.loop.EngineLoop;
 import dev.infer.batching.loop.GenerationRequest;
 import dev.infer.batching.scheduler.OverloadedException;
 import dev.infer.server.metrics.RequestRecorder;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
+import java.util.List;
+
 /**
- * Submits a parsed request to the engine loop and wires its deltas to the response. Deltas arrive on the loop's
- * thread and are handed to the connection's event loop at once, so a slow client never stalls the loop.
+ * Submits a parsed request to the engine loop, one engine request per prompt, and wires their deltas to the
+ * response. Deltas arrive on the loop's thread and are handed to the connection's event loop at once, so a slow
+ * client never stalls the loop.
  */
 final class GenerationRunner {
     private final ServingContext context;
@@ -17,19 +21,43 @@ final class GenerationRunner {
         this.context = context;
     }
 
-    void run(ChannelHandlerContext ctx, InFlight inFlight, int[] promptIds, GenerationOptions options,
+    /**
+     * Submits every prompt back to back, so the scheduler can batch them; all of them run or none does. When
+     * prompt k is refused (queue full, too long) the ones before it are cancelled (freeing their KV blocks) and the
+     * refusal is the answer.
+     */
+    void run(ChannelHandlerContext ctx, InFlight inFlight, List<int[]> prompts, GenerationOptions options,
              ResponseShape shape) {
         ResponseHeader header = ResponseHeader.create(shape.idPrefix(), context.model().servedName());
-        ResponseSink sink = options.stream() ? new StreamedResponse(ctx, shape, options, header, inFlight)
-                : new CollectedResponse(ctx, shape, options, header, inFlight, promptIds);
+        ChoiceLayout layout = new ChoiceLayout(prompts.size(), options.params().n());
+        ResponseSink sink = options.stream() ? new StreamedResponse(ctx, shape, options, header, inFlight, layout)
+                : new CollectedResponse(ctx, shape, options, header, inFlight, layout, prompts);
+        EngineLoop loop = context.model().loop();
+        long[] ids = new long[prompts.size()];
+        for (int p = 0; p < ids.length; p++) {
+            try {
+                ids[p] = submit(ctx, sink, p, prompts.get(p), options);
+            } catch (ApiException e) {
+                sink.abandon();
+                for (int done = 0; done < p; done++) {
+                    loop.cancel(ids[done]);
+                }
+                throw prompts.size() == 1 ? e : naming(e, p);
+            }
+        }
+        // We are on the event loop: the deltas' tasks queue behind this, so started() runs before any of them.
+        sink.started(ids);
+    }
+
+    private long submit(ChannelHandlerContext ctx, ResponseSink sink, int prompt, int[] promptIds,
+                        GenerationOptions options) {
         RequestRecorder metrics = context.metrics().newRequest(options.params().n());
-        long id;
+        GenerationRequest request = new GenerationRequest(promptIds, options.params(), options.priority(), null, 0,
+                options.thinking());
         try {
-            GenerationRequest request = new GenerationRequest(promptIds, options.params(), options.priority(), null, 0,
-                    options.thinking());
-            id = context.model().loop().submit(request, d -> {
+            return context.model().loop().submit(request, d -> {
                 metrics.onDelta(d);
-                ctx.executor().execute(() -> sink.onDelta(d));
+                ctx.executor().execute(() -> sink.onDelta(prompt, d));
             });
         } catch (OverloadedException e) {
             throw new ApiException(HttpResponseStatus.TOO_MANY_REQUESTS, "rate_limit_error", e.getMessage(), null,
@@ -41,8 +69,12 @@ final class GenerationRunner {
             throw new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "service_unavailable", e.getMessage(),
                     null, null);
         }
-        // We are on the event loop: the deltas' tasks queue behind this, so started() runs before any of them.
-        sink.started(id);
+    }
+
+    /** A batch's refusal says which prompt it was about ("prompt[2]: prompt (600 tokens) + max_tokens ..."). */
+    private static ApiException naming(ApiException e, int prompt) {
+        return new ApiException(e.status(), e.type(), "prompt[" + prompt + "]: " + e.getMessage(), e.param(),
+                e.code());
     }
 
     /** max_tokens when the body sets none: what is left of the context (and of the KV cache) after the prompt. */

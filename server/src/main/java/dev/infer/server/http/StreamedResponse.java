@@ -12,14 +12,14 @@ final class StreamedResponse extends ResponseSink {
     private final SseWriter sse;
 
     StreamedResponse(ChannelHandlerContext ctx, ResponseShape shape, GenerationOptions options, ResponseHeader header,
-                     InFlight inFlight) {
-        super(ctx, shape, options, header, inFlight);
+                     InFlight inFlight, ChoiceLayout layout) {
+        super(ctx, shape, options, header, inFlight, layout);
         this.sse = new SseWriter(ctx);
     }
 
     @Override
     void onStarted() {
-        sse.open(Long.toString(requestId));
+        sse.open(requestId());
         for (ChoiceState c : choices) {
             ObjectNode chunk = header.node(shape.chunkObject());
             ObjectNode choice = chunk.putArray("choices").addObject().put("index", c.index);
@@ -31,12 +31,13 @@ final class StreamedResponse extends ResponseSink {
     }
 
     @Override
-    void accept(TokenDelta d) {
+    void accept(ChoiceState c, TokenDelta d) {
         if (d.text().isEmpty() && d.reasoningText().isEmpty() && !d.isFinal() && !carriesTokenData(d)) {
             return; // held back (partial UTF-8 or a possible stop string): nothing to show yet
         }
         ObjectNode chunk = header.node(shape.chunkObject());
-        ObjectNode choice = chunk.putArray("choices").addObject().put("index", d.index());
+        // the global index (prompt * n + choice), not the engine request's own
+        ObjectNode choice = chunk.putArray("choices").addObject().put("index", c.index);
         shape.fillDelta(choice, d);
         if (d.isFinal()) {
             finish(choice, d);

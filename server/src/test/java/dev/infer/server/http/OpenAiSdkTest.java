@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,6 +43,16 @@ class OpenAiSdkTest {
                 s.stream().forEach(chunk -> chunk.choices().forEach(ch -> streamed.append(ch.text())));
             }
             assertThat(streamed.toString()).isEqualTo(c.choices().getFirst().text());
+
+            // a list of prompts: one choice each, in order, with the usage of all of them
+            Completion batch = client.completions().create(CompletionCreateParams.builder().model("tinystories")
+                    .promptOfArrayOfStrings(List.of("The cat", "Once upon a time")).maxTokens(12).temperature(0.0)
+                    .build());
+            assertThat(batch.choices()).hasSize(2);
+            assertThat(batch.choices().get(1).index()).isEqualTo(1L);
+            assertThat(batch.choices().get(1).text()).isEqualTo(c.choices().getFirst().text());
+            assertThat(batch.usage().orElseThrow().promptTokens())
+                    .isGreaterThan(c.usage().orElseThrow().promptTokens());
         }
     }
 
