@@ -55,5 +55,8 @@ class OpenAiClientTest {
         assertThatThrownBy(() -> client("[1, 2]")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--extra-body must be a JSON object");
         assertThatThrownBy(() -> client("{not json")).isInstanceOf(IllegalArgumentException.class);
+        // a stray brace (easy to get from shell quoting) is an error, not silently ignored
+        assertThatThrownBy(() -> client("{\"thinking_token_budget\": 96}}"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
