@@ -1,5 +1,6 @@
 package dev.infer.loadtest.client;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,7 +32,8 @@ public final class OpenAiClient implements TargetClient {
         this.target = target;
         try {
             this.extra = target.extraBody() == null || target.extraBody().isBlank() ? JSON.createObjectNode()
-                    : (ObjectNode) JSON.readTree(target.extraBody());
+                    : (ObjectNode) JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                            .readTree(target.extraBody());
         } catch (IOException | ClassCastException e) {
             throw new IllegalArgumentException("--extra-body must be a JSON object: " + e.getMessage(), e);
         }
