@@ -50,7 +50,7 @@ final class ChartSet {
                 series.add(Charts.cdf(name(files, f, l), all, CDF_POINTS));
             }
         }
-        return Charts.png(measure + " CDF", measure + " (ms, log scale)", "fraction of " + measure + " values", series,
+        return Charts.png(measure + " CDF", measure + " (ms)", "fraction of " + measure + " values", series,
                 false, true, true);
     }
 
@@ -67,7 +67,7 @@ final class ChartSet {
                         : "request rate (req/s)";
             }
         }
-        return Charts.png(title + " vs " + axis, axis + ", log scale", unit, series, true, true);
+        return Charts.png(title + " vs " + axis, axis, unit, series, true, true);
     }
 
     /** "level" alone for one file, "file · level" when comparing. */

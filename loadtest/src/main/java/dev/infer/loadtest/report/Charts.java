@@ -25,7 +25,10 @@ final class Charts {
     private Charts() {
     }
 
-    /** A chart of lines; {@code markers} draws a dot per point (for sweeps, where points are few). */
+    /**
+     * A chart of lines; {@code markers} draws a dot per point (for sweeps, where points are few); {@code logX} asks
+     * for a log x axis, used (and named in the axis title) when the data spans a decade or more.
+     */
     static String png(String title, String xTitle, String yTitle, List<Series> series, boolean markers,
                       boolean logX) {
         return png(title, xTitle, yTitle, series, markers, logX, false);
@@ -35,15 +38,20 @@ final class Charts {
     static String png(String title, String xTitle, String yTitle, List<Series> series, boolean markers,
                       boolean logX, boolean unitY) {
         // The legend lists one series a line under the plot, so long "file · level" names stay readable.
+        // A log axis over less than a decade gets no tick labels at all from XChart: use it only when it helps.
+        logX = logX && spansADecade(series);
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT + LEGEND_LINE * series.size()).title(title)
-                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+                .xAxisTitle(logX ? xTitle + ", log scale" : xTitle).yAxisTitle(yTitle).build();
         Styler s = chart.getStyler();
         s.setLegendPosition(Styler.LegendPosition.OutsideS);
         s.setLegendLayout(Styler.LegendLayout.Vertical);
         chart.getStyler().setYAxisTickMarkSpacingHint(45);
         s.setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setXAxisLogarithmic(logX);
-        chart.getStyler().setDecimalPattern("#,##0.##");
+        chart.getStyler().setXAxisDecimalPattern("#,##0.##");
+        // XChart spaces ticks by the pattern's resolution: "0.0" keeps a [0, 1] axis at tenths instead of a label
+        // at every few hundredths.
+        chart.getStyler().setYAxisDecimalPattern(unitY ? "0.0" : "#,##0.##");
         if (unitY) {
             chart.getStyler().setYAxisMin(0.0);
             chart.getStyler().setYAxisMax(1.0);
@@ -70,6 +78,18 @@ final class Charts {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot render chart " + title, e);
         }
+    }
+
+    private static boolean spansADecade(List<Series> series) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = 0;
+        for (Series line : series) {
+            for (double x : positiveX(line)[0]) {
+                min = Math.min(min, x);
+                max = Math.max(max, x);
+            }
+        }
+        return max >= 10 * min;
     }
 
     private static double[][] positiveX(Series line) {
