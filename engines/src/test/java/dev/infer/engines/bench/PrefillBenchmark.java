@@ -1,10 +1,6 @@
 package dev.infer.engines.bench;
 
-import dev.infer.engines.ComputeType;
-import dev.infer.engines.Engine;
-import dev.infer.engines.KvCache;
 import dev.infer.engines.Logits;
-import dev.infer.engines.Quantization;
 import dev.infer.engines.StepBatch;
 import dev.infer.models.config.ModelConfig;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -14,11 +10,9 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -46,35 +40,15 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 3, time = 5)
 @Threads(1)
-public class PrefillBenchmark {
+public class PrefillBenchmark extends EngineBenchState {
     static final int TOKENS = 512;
 
-    /** ONNX Runtime runs FLOAT32 and BFLOAT16 only (bf16-rounded weights in fp32), so pin dtype when mixing. */
-    @Param({"FLOAT32", "BFLOAT16", "FLOAT16"})
-    public ComputeType dtype;
-
-    /** An {@code --engine} name: {@code djl} or {@code onnxruntime}. */
-    @Param({"djl", "onnxruntime"})
-    public String engine;
-
-    /** Weight-only quantization of the linear layers (onnxruntime only): none, int8 or int4. */
-    @Param({"none"})
-    public String quantization;
-
-    /** {@code default}: qwen2.5-0.5b-shape under -Dinference.models.dir (else /work/shared/models). */
-    @Param({BenchEngines.DEFAULT_MODEL})
-    public String model;
-
-    private Engine runtime;
-    private KvCache cache;
     private StepBatch prefill;
 
     @Setup(Level.Trial)
     public void setUp() {
-        ModelConfig config = BenchEngines.config(model);
-        runtime = BenchEngines.load(engine, config, dtype, Quantization.parse(quantization));
         int blocks = BenchEngines.blocksFor(TOKENS);
-        cache = runtime.allocateKv(blocks, BenchEngines.BLOCK_SIZE);
+        ModelConfig config = load(blocks);
         int[] prompt = BenchEngines.randomTokens(new SplittableRandom(BenchEngines.SEED), TOKENS, config.vocabSize());
         prefill = BenchEngines.step(List.of(new BenchEngines.Seq(BenchEngines.blocks(0, blocks), 0, prompt)), true);
     }
@@ -84,16 +58,5 @@ public class PrefillBenchmark {
         Logits logits = runtime.forward(prefill, cache);
         counter.tokens += TOKENS;
         return logits;
-    }
-
-    @TearDown(Level.Iteration)
-    public void logMemory() {
-        System.out.printf("[bench] after iteration: %s%n", BenchEngines.rss());
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        cache.close();
-        runtime.close();
     }
 }

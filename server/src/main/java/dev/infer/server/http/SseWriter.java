@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,11 @@ final class SseWriter {
     private final ChannelHandlerContext ctx;
     private final StreamLimits limits;
     private ScheduledFuture<?> keepAlive;
+    /**
+     * Stops the timer if the client leaves mid-stream. Removed when the stream ends, so a keep-alive connection
+     * that serves many streams does not collect one listener per stream.
+     */
+    private final GenericFutureListener<Future<? super Void>> onClose = f -> stopKeepAlive();
     private boolean wroteSinceTick;
 
     SseWriter(ChannelHandlerContext ctx) {
@@ -48,7 +55,7 @@ final class SseWriter {
         ctx.write(r);
         long every = limits.keepAlive().toMillis();
         keepAlive = ctx.executor().scheduleAtFixedRate(this::keepAliveTick, every, every, TimeUnit.MILLISECONDS);
-        ctx.channel().closeFuture().addListener(f -> stopKeepAlive());
+        ctx.channel().closeFuture().addListener(onClose);
     }
 
     void event(String data) {
@@ -88,6 +95,7 @@ final class SseWriter {
         if (keepAlive != null) {
             keepAlive.cancel(false);
             keepAlive = null;
+            ctx.channel().closeFuture().removeListener(onClose);
         }
     }
 }
