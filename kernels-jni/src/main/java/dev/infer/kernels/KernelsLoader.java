@@ -31,6 +31,13 @@ public final class KernelsLoader {
         return kernels;
     }
 
+    public static LinearKernels bestLinear(int threads) {
+        NativeLibrary.Status status = nativeStatus();
+        LinearKernels kernels = new JavaLinearKernels(threads);
+        log("linear", kernels.name(), status);
+        return kernels;
+    }
+
     private static NativeLibrary.Status nativeStatus() {
         String choice = System.getProperty(PROPERTY, "auto");
         return switch (choice) {
