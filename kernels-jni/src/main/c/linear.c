@@ -24,17 +24,18 @@
  * to the weight vectors and the input being multiplied. */
 #define TILE_M 4
 #define MAX_R 4
-/* Up to this many input rows the direct path runs (measured: above it, converting a panel once and reading it
- * back from L2 beats converting in the tile once per 4 input rows). */
-#define DIRECT_MAX_M 8
-/* Weight rows the direct path keeps hot (L1) while all input blocks use them, when m > TILE_M. */
-#define DIRECT_GROUP 12
+/* Up to this many input rows (one tile's) the direct path runs. Measured on Zen3 at m = 8 and 16: converting a
+ * panel once and reading it back from L2 is as fast or faster than converting in the tile once per 4 inputs. */
+#define DIRECT_MAX_M TILE_M
 /* The fp32 panel: at most this many bytes (a good part of Zen3's 512 KiB L2, the rest for the input rows). */
 #define PANEL_BYTES (192 * 1024)
 #define MAX_PANEL_ROWS 96
 #define PREFETCH_BYTES 1024
 
-/* One call's operands; the weights may be the packed matrix or an fp32 panel of it (then format is F32). */
+/* The format of an fp32 panel converted into scratch: read as F32, but already in L2, so not prefetched. */
+#define FORMAT_PANEL 3
+
+/* One call's operands; the weights may be the packed matrix or an fp32 panel of it (then FORMAT_PANEL). */
 typedef struct {
     int format;
     const void *data;      /* F32 values, BF16 values, or Q8 codes; row-major [rows][k] */
@@ -95,6 +96,9 @@ HOT void weights(const job *b, int format, int64_t row, int64_t c, vf8 w[4]) {
 /* Asks for the weights PREFETCH_BYTES ahead in the packed stream: a decode step streams every weight once from
  * DRAM, and one core keeps too few lines in flight for the bandwidth when it waits for the hardware prefetcher. */
 HOT void prefetch_ahead(const job *b, int format, int64_t row, int64_t c) {
+    if (format == FORMAT_PANEL) {
+        return;
+    }
     int64_t size = format == INK_LINEAR_F32 ? 4 : format == INK_LINEAR_BF16 ? 2 : 1;
     __builtin_prefetch((const char *) b->data + (row * b->k + c) * size + PREFETCH_BYTES);
 }
@@ -235,22 +239,11 @@ HOT void block(const job *b, int format, int64_t i0, int64_t i1, int64_t j0, int
     }
 }
 
-/* Small m: stream each weight row once. With m <= TILE_M that is one strip; otherwise groups of rows small
- * enough to stay in L1 while every input block uses them. */
-HOT void direct_rows(const job *b, int format, int64_t n_from, int64_t n_to) {
-    if (b->m <= TILE_M) {
-        block(b, format, 0, b->m, n_from, n_to, 0);
-        return;
-    }
-    for (int64_t j = n_from; j < n_to; j += DIRECT_GROUP) {
-        block(b, format, 0, b->m, j, j + DIRECT_GROUP < n_to ? j + DIRECT_GROUP : n_to, 0);
-    }
-}
-
-/* The BF16 and Q8 tiles read the inputs permuted: a copy of x (m <= DIRECT_MAX_M rows, small). */
+/* Small m (decode): one strip streams every weight row of the range once. The BF16 and Q8 tiles read the inputs
+ * permuted: a copy of x (at most DIRECT_MAX_M rows). */
 HOT int direct(const job *b, int format, int64_t n_from, int64_t n_to) {
     if (format == INK_LINEAR_F32) {
-        direct_rows(b, format, n_from, n_to);
+        block(b, format, 0, b->m, n_from, n_to, 0);
         return INK_OK;
     }
     float *permuted = malloc((size_t) (b->m * b->k) * sizeof(float));
@@ -260,7 +253,7 @@ HOT int direct(const job *b, int format, int64_t n_from, int64_t n_to) {
     permute_x(b->x, b->m, b->k, format, permuted);
     job p = *b;
     p.x = permuted;
-    direct_rows(&p, format, n_from, n_to);
+    block(&p, format, 0, b->m, n_from, n_to, 0);
     free(permuted);
     return INK_OK;
 }
@@ -309,13 +302,13 @@ HOT int panels(const job *b, int format, int64_t n_from, int64_t n_to) {
         return INK_OUT_OF_MEMORY;
     }
     job p = *b;
-    p.format = INK_LINEAR_F32;
+    p.format = FORMAT_PANEL;
     p.data = panel;
     p.scales = NULL;
     for (int64_t j = n_from; j < n_to; j += rows) {
         int64_t j1 = j + rows < n_to ? j + rows : n_to;
         unpack(b, format, j, j1 - j, panel);
-        block(&p, INK_LINEAR_F32, 0, b->m, j, j1, j);
+        block(&p, FORMAT_PANEL, 0, b->m, j, j1, j);
     }
     free(panel);
     return INK_OK;
