@@ -31,9 +31,9 @@ import java.util.concurrent.TimeUnit;
  * {@code gateUp} (gate and up projections fused, 9728 × 896), {@code down} (896 × 4864) and {@code lmHead}
  * (151936 × 896), with m input rows: 1 (decode), 8 and 32 (batched decode), 512 (a prefill chunk). The score is
  * layers per second; {@code :weightBytes} is the packed weight bytes read per second (the effective bandwidth,
- * what bounds m = 1: every weight comes from DRAM, even gateUp's 8-35 MB and down's 4-17 MB miss the 32 MiB L3
- * only partly, so compare lmHead for the DRAM figure) and {@code :flops} is 2·m·n·k per second (what bounds
- * large m).
+ * what bounds m = 1) and {@code :flops} is 2·m·n·k per second (what bounds large m). The same weights are read
+ * call after call: gateUp (10-35 MB) and down (5-17 MB) fit the 32 MiB L3 wholly or partly, so at m = 1 they
+ * measure cache as much as DRAM; lmHead (153-545 MB) gives the DRAM figure.
  *
  * <p>The Java reference is scalar (minutes per call at m = 512): it runs only at m ≤ 8, and its trials at larger
  * m stop at setup on purpose (a JMH failure line each, the run goes on). {@code -p impl=native} skips them.
