@@ -213,3 +213,14 @@ JNIEXPORT jint JNICALL Java_dev_infer_kernels_NativeBridge_sample(
     free(scratch);
     return rc;
 }
+
+/* Linear layer, output columns [n_from, n_to); bias = 0 means none. */
+JNIEXPORT jint JNICALL Java_dev_infer_kernels_NativeBridge_linear(
+        JNIEnv *env, jclass cls, jlong x, jlong x_bytes, jint m, jlong w, jlong w_bytes, jint format, jint rows,
+        jint cols, jlong bias, jlong bias_bytes, jlong y, jlong y_bytes, jint n_from, jint n_to) {
+    (void) env;
+    (void) cls;
+    ink_linear_weights weights = {format, (const void *) (intptr_t) w, w_bytes, rows, cols};
+    return ink_linear(&weights, (const float *) (intptr_t) x, x_bytes, m, (const float *) (intptr_t) bias,
+                      bias_bytes, (float *) (intptr_t) y, y_bytes, n_from, n_to);
+}

@@ -24,7 +24,8 @@ enum {
     INK_OUT_OF_MEMORY = -9,
     INK_BAD_TOKEN_ID = -10,
     INK_NOTHING_TO_SAMPLE = -11,
-    INK_BAD_SAMPLING_PARAM = -12
+    INK_BAD_SAMPLING_PARAM = -12,
+    INK_BAD_LINEAR_WEIGHTS = -13
 };
 
 /* One layer's paged cache, [numBlocks][blockSize][numKvHeads][headDim] fp32. */
@@ -81,6 +82,25 @@ typedef struct {
 /* Samples one row in place (penalties edit it). scratch holds 2 * vocab 64-bit words. */
 int ink_sample_row(float *logits, int64_t vocab, const ink_sampling_row *row, const ink_penalties *pen,
                    uint64_t *scratch, ink_sampled *result);
+
+/* Linear layers (linear.c). Formats as LinearFormat.ordinal(); layouts as PackedMatrix's (Q8: all int8 codes
+ * row-major, then all fp32 scales row-major, one per INK_Q8_BLOCK codes). */
+enum { INK_LINEAR_F32 = 0, INK_LINEAR_BF16 = 1, INK_LINEAR_Q8 = 2 };
+#define INK_Q8_BLOCK 32
+
+typedef struct {
+    int32_t format;
+    const void *data;
+    int64_t bytes;   /* of data */
+    int64_t rows;    /* outputs (n) */
+    int64_t cols;    /* inputs (k) */
+} ink_linear_weights;
+
+int ink_check_linear(const ink_linear_weights *w, int64_t m, int64_t x_bytes, int64_t bias_bytes, int has_bias,
+                     int64_t y_bytes, int64_t n_from, int64_t n_to);
+/* y[i][j] = x[i] . w[j] + bias[j] (bias may be NULL) for i < m and n_from <= j < n_to; y is [m][w->rows]. */
+int ink_linear(const ink_linear_weights *w, const float *x, int64_t x_bytes, int64_t m, const float *bias,
+               int64_t bias_bytes, float *y, int64_t y_bytes, int64_t n_from, int64_t n_to);
 
 /* Which instruction set the clones of this library run with here, e.g. "avx2+fma". */
 const char *ink_isa(void);

@@ -33,7 +33,7 @@ public final class KernelsLoader {
 
     public static LinearKernels bestLinear(int threads) {
         NativeLibrary.Status status = nativeStatus();
-        LinearKernels kernels = new JavaLinearKernels(threads);
+        LinearKernels kernels = status.loaded() ? new NativeLinearKernels(threads) : new JavaLinearKernels(threads);
         log("linear", kernels.name(), status);
         return kernels;
     }

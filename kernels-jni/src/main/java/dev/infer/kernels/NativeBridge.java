@@ -30,4 +30,11 @@ final class NativeBridge {
                              double[] uniforms, int[] penaltyStarts, int[] penaltyIds, int[] penaltyCounts,
                              int[] tokens, float[] logprobs, int[] topIds, float[] topLogprobs, int maxTop,
                              int rowFrom, int rowTo);
+
+    /**
+     * {@code y = x · wᵀ + bias} for output columns [nFrom, nTo) of all m input rows; {@code w} is a {@link
+     * PackedMatrix}'s data in format {@code LinearFormat.ordinal()}, {@code rows × cols}; bias 0 means none.
+     */
+    static native int linear(long x, long xBytes, int m, long w, long wBytes, int format, int rows, int cols,
+                             long bias, long biasBytes, long y, long yBytes, int nFrom, int nTo);
 }

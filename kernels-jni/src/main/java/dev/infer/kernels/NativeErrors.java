@@ -22,6 +22,7 @@ final class NativeErrors {
             case -10 -> "a penalty token id outside the vocabulary";
             case -11 -> "no token can be sampled: the logits contain NaN, or every logit is -inf";
             case -12 -> "bad sampling parameters";
+            case -13 -> "bad linear weights (format, shape or byte size)";
             default -> "error " + code;
         };
         if (code == -11) {

@@ -12,14 +12,17 @@ class KernelsLoaderTest {
         NativeLibrary.Status status = NativeLibrary.load();
         assertThat(status.loaded()).as(status.detail()).isEqualTo(packaged);
         try (AutoCloseable attention = (AutoCloseable) KernelsLoader.best(1);
-             SamplingKernels sampling = KernelsLoader.bestSampling(1)) {
+             SamplingKernels sampling = KernelsLoader.bestSampling(1);
+             LinearKernels linear = KernelsLoader.bestLinear(1)) {
             if (packaged) {
                 assertThat(status.detail()).containsAnyOf("avx512", "avx2", "portable");
                 assertThat(attention).isInstanceOf(NativeAttentionKernels.class);
                 assertThat(sampling).isInstanceOf(NativeSamplingKernels.class);
+                assertThat(linear).isInstanceOf(NativeLinearKernels.class);
             } else {
                 assertThat(attention).isInstanceOf(VectorAttentionKernels.class);
                 assertThat(sampling).isInstanceOf(JavaSamplingKernels.class);
+                assertThat(linear).isInstanceOf(JavaLinearKernels.class);
             }
         }
     }
@@ -28,9 +31,11 @@ class KernelsLoaderTest {
     void aPropertyForcesTheJavaKernels() throws Exception {
         System.setProperty(KernelsLoader.PROPERTY, "java");
         try (AutoCloseable attention = (AutoCloseable) KernelsLoader.best(1);
-             SamplingKernels sampling = KernelsLoader.bestSampling(1)) {
+             SamplingKernels sampling = KernelsLoader.bestSampling(1);
+             LinearKernels linear = KernelsLoader.bestLinear(1)) {
             assertThat(attention).isInstanceOf(VectorAttentionKernels.class);
             assertThat(sampling).isInstanceOf(JavaSamplingKernels.class);
+            assertThat(linear).isInstanceOf(JavaLinearKernels.class);
         } finally {
             System.clearProperty(KernelsLoader.PROPERTY);
         }
