@@ -1,6 +1,7 @@
 package dev.infer.engines;
 
 import dev.infer.engines.djl.DjlEngineFactory;
+import dev.infer.engines.host.NativeEngineFactory;
 import dev.infer.engines.onnx.OnnxEngineFactory;
 import dev.infer.models.config.ModelConfig;
 import dev.infer.models.weights.WeightSource;
@@ -10,7 +11,8 @@ import java.util.Locale;
 
 /** Engines by the names users pass to {@code --engine}. */
 public final class EngineRegistry {
-    public static final List<String> NAMES = List.of(DjlEngineFactory.NAME, OnnxEngineFactory.NAME);
+    public static final List<String> NAMES = List.of(DjlEngineFactory.NAME, OnnxEngineFactory.NAME,
+            NativeEngineFactory.NAME);
 
     private EngineRegistry() {
     }
@@ -20,6 +22,7 @@ public final class EngineRegistry {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case DjlEngineFactory.NAME -> DjlEngineFactory.load(config, weights, options);
             case OnnxEngineFactory.NAME, "ort", "onnx" -> OnnxEngineFactory.load(config, weights, options);
+            case NativeEngineFactory.NAME -> NativeEngineFactory.load(config, weights, options);
             default -> throw new IllegalArgumentException("--engine " + name + ": unknown engine (available: "
                     + String.join(", ", NAMES) + ")");
         };

@@ -32,7 +32,8 @@ class ArchitecturesTest {
 
     @ParameterizedTest(name = "{0} on {1}")
     @CsvSource({"llama, djl", "mistral, djl", "qwen2, djl", "qwen3, djl",
-            "llama, onnxruntime", "mistral, onnxruntime", "qwen2, onnxruntime", "qwen3, onnxruntime"})
+            "llama, onnxruntime", "mistral, onnxruntime", "qwen2, onnxruntime", "qwen3, onnxruntime",
+            "llama, native", "mistral, native", "qwen2, native", "qwen3, native"})
     void engineMatchesTheNaiveReference(String modelType, String engineName) {
         ModelConfig config = tinyConfig(modelType);
         int[] prompt = {3, 17, 99, 42, 5, 64, 23, 88, 1, 0, 100, 7, 31, 56, 12, 77, 45, 9, 60};

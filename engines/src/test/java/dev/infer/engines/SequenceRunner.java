@@ -3,6 +3,7 @@ package dev.infer.engines;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Test helper: runs sequences through an engine with hand-made block tables (each sequence gets its own
@@ -78,5 +79,25 @@ public final class SequenceRunner {
             table[i] = from + i;
         }
         return table;
+    }
+
+    /**
+     * One step over prompt + continuation (teacher forcing) with logits at every position that predicts a
+     * continuation token: how reduced-precision engines are compared with fp32 position by position.
+     */
+    public static Logits teacherForced(Engine engine, int[] prompt, int[] continuation) {
+        int n = prompt.length + continuation.length;
+        int[] tokens = IntStream.concat(IntStream.of(prompt), IntStream.of(continuation)).toArray();
+        int[] positions = IntStream.range(0, n).toArray();
+        int blockSize = 16;
+        int[] table = blocks(0, (n + blockSize - 1) / blockSize);
+        List<Integer> rows = new ArrayList<>();
+        for (int r = prompt.length - 1; r < n - 1; r++) {
+            rows.add(r);
+        }
+        try (KvCache cache = engine.allocateKv(table.length, blockSize)) {
+            return engine.forward(new StepBatch(tokens, positions, new int[]{0, n}, new int[]{n}, new int[][]{table},
+                    positions.clone(), ints(rows)), cache);
+        }
     }
 }

@@ -21,11 +21,11 @@ public abstract class EngineBenchState {
     @Param({"FLOAT32", "BFLOAT16", "FLOAT16"})
     public ComputeType dtype;
 
-    /** An {@code --engine} name: {@code djl} or {@code onnxruntime}. */
-    @Param({"djl", "onnxruntime"})
+    /** An {@code --engine} name: {@code djl}, {@code onnxruntime} or {@code native}. */
+    @Param({"djl", "onnxruntime", "native"})
     public String engine;
 
-    /** Weight-only quantization of the linear layers (onnxruntime only): none, int8 or int4. */
+    /** Weight-only quantization of the linear layers: none, int8 or int4 (onnxruntime), none or int8 (native). */
     @Param({"none"})
     public String quantization;
 

@@ -6,11 +6,9 @@ import dev.infer.engines.ComputeType;
 import dev.infer.engines.DeviceSpec;
 import dev.infer.engines.Engine;
 import dev.infer.engines.EngineOptions;
-import dev.infer.engines.KvCache;
 import dev.infer.engines.Logits;
 import dev.infer.engines.Quantization;
 import dev.infer.engines.SequenceRunner;
-import dev.infer.engines.StepBatch;
 import dev.infer.engines.TinyStoriesReferenceTest;
 import dev.infer.models.config.ModelConfig;
 import dev.infer.models.config.ModelConfigParser;
@@ -22,9 +20,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,8 +48,8 @@ class QuantizationAccuracyTest {
             for (JsonNode c : cases) {
                 int[] prompt = TinyStoriesReferenceTest.ints(c.get("input_ids"));
                 int[] continuation = TinyStoriesReferenceTest.ints(c.get("greedy_ids"));
-                Logits a = teacherForced(fp32, prompt, continuation);
-                Logits b = teacherForced(quantized, prompt, continuation);
+                Logits a = SequenceRunner.teacherForced(fp32, prompt, continuation);
+                Logits b = SequenceRunner.teacherForced(quantized, prompt, continuation);
                 for (int r = 0; r < a.rows(); r++) {
                     same += a.argmax(r) == b.argmax(r) ? 1 : 0;
                     total++;
@@ -73,22 +68,5 @@ class QuantizationAccuracyTest {
 
     private static EngineOptions options(Quantization q) {
         return new EngineOptions(ComputeType.FLOAT32, DeviceSpec.CPU, 2, q);
-    }
-
-    /** One step over prompt + continuation with logits at every position that predicts a continuation token. */
-    private static Logits teacherForced(Engine engine, int[] prompt, int[] continuation) {
-        int n = prompt.length + continuation.length;
-        int[] tokens = IntStream.concat(IntStream.of(prompt), IntStream.of(continuation)).toArray();
-        int[] positions = IntStream.range(0, n).toArray();
-        int blockSize = 16;
-        int[] table = SequenceRunner.blocks(0, (n + blockSize - 1) / blockSize);
-        List<Integer> rows = new ArrayList<>();
-        for (int r = prompt.length - 1; r < n - 1; r++) {
-            rows.add(r);
-        }
-        try (KvCache cache = engine.allocateKv(table.length, blockSize)) {
-            return engine.forward(new StepBatch(tokens, positions, new int[]{0, n}, new int[]{n}, new int[][]{table},
-                    positions.clone(), SequenceRunner.ints(rows)), cache);
-        }
     }
 }

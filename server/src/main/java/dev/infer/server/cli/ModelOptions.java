@@ -13,7 +13,8 @@ final class ModelOptions {
                     + " or 'demo' (built in, random weights). Default: ${DEFAULT-VALUE}.")
     String model;
 
-    @Option(names = "--engine", defaultValue = "djl", description = "Engine: djl (PyTorch) or onnxruntime. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--engine", defaultValue = "djl", description = "Engine: djl (PyTorch), onnxruntime, or native (our own kernels: fp32, bf16 or"
+                    + " int8 weights on CPU). Default: ${DEFAULT-VALUE}.")
     String engine;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda:N. Default: ${DEFAULT-VALUE}.")
@@ -24,7 +25,8 @@ final class ModelOptions {
     String dtype;
 
     @Option(names = "--quantization", defaultValue = "none",
-            description = "Weight-only quantization of the linear layers: none, int8 or int4 (onnxruntime). "
+            description = "Weight-only quantization of the linear layers: none, int8 (onnxruntime, native) or int4"
+                    + " (onnxruntime). "
                     + "Default: ${DEFAULT-VALUE}.")
     String quantization;
 
