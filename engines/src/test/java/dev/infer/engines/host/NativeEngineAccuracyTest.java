@@ -25,13 +25,14 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The native engine's reduced-precision weights against its own fp32 on tinystories-656k: every reference prompt
  * plus its reference greedy continuation in one teacher-forced step, top-1 compared at all 144 continuation
  * positions. Measured here (AVX2): int8 (Q8, blocks of 32) 141/144; the bound leaves room for other CPUs'
  * summation orders. tinystories' fp32 weights are all bf16-exact (trained in bf16), so there bf16 must give
- * fp32's logits exactly; bf16's rounding is measured on random fp32 weights instead.
+ * fp32's logits up to summation order; bf16's rounding is measured on random fp32 weights instead.
  */
 class NativeEngineAccuracyTest {
 
@@ -70,7 +71,7 @@ class NativeEngineAccuracyTest {
     }
 
     @Test
-    void bf16WeightsOfABf16ExactCheckpointGiveTheFloat32LogitsExactly() throws IOException {
+    void bf16WeightsOfABf16ExactCheckpointGiveTheFloat32Logits() throws IOException {
         Path dir = SharedModels.model("tinystories-656k");
         ModelConfig config = ModelConfigParser.read(dir);
         int[] prompt = {1, 80, 147, 201, 282, 57, 313, 8, 404};
@@ -78,8 +79,15 @@ class NativeEngineAccuracyTest {
         try (SafetensorsWeights weights = SafetensorsWeights.open(dir);
              Engine fp32 = NativeEngineFactory.load(config, weights, options(ComputeType.FLOAT32, Quantization.NONE));
              Engine bf16 = NativeEngineFactory.load(config, weights, options(ComputeType.BFLOAT16, Quantization.NONE))) {
-            assertThat(SequenceRunner.teacherForced(bf16, prompt, continuation).data())
-                    .containsExactly(SequenceRunner.teacherForced(fp32, prompt, continuation).data());
+            Logits a = SequenceRunner.teacherForced(fp32, prompt, continuation);
+            Logits b = SequenceRunner.teacherForced(bf16, prompt, continuation);
+            // Same weight values; only the kernels' summation order differs between the F32 and BF16 paths.
+            for (int r = 0; r < a.rows(); r++) {
+                assertThat(b.argmax(r)).as("top-1 at row %d", r).isEqualTo(a.argmax(r));
+            }
+            for (int i = 0; i < a.data().length; i++) {
+                assertThat(b.data()[i]).as("logit %d", i).isCloseTo(a.data()[i], within(1e-4f));
+            }
         }
     }
 
