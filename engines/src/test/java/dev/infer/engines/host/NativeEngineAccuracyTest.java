@@ -1,7 +1,5 @@
 package dev.infer.engines.host;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infer.engines.ComputeType;
 import dev.infer.engines.DeviceSpec;
 import dev.infer.engines.Engine;
@@ -9,7 +7,7 @@ import dev.infer.engines.EngineOptions;
 import dev.infer.engines.Logits;
 import dev.infer.engines.Quantization;
 import dev.infer.engines.SequenceRunner;
-import dev.infer.engines.TinyStoriesReferenceTest;
+import dev.infer.engines.Top1Agreement;
 import dev.infer.models.config.ModelConfig;
 import dev.infer.models.config.ModelConfigParser;
 import dev.infer.models.testing.SharedModels;
@@ -42,32 +40,16 @@ class NativeEngineAccuracyTest {
             throws IOException {
         Path dir = SharedModels.model("tinystories-656k");
         ModelConfig config = ModelConfigParser.read(dir);
-        JsonNode cases = new ObjectMapper().readTree(dir.resolve("REFERENCE_GREEDY.json").toFile()).get("cases");
-        int same = 0;
-        int total = 0;
-        float maxDiff = 0;
+        Top1Agreement agreement;
         try (SafetensorsWeights weights = SafetensorsWeights.open(dir);
              Engine fp32 = NativeEngineFactory.load(config, weights, options(ComputeType.FLOAT32, Quantization.NONE));
              Engine reduced = NativeEngineFactory.load(config, weights, options(type, quantization))) {
-            for (JsonNode c : cases) {
-                int[] prompt = TinyStoriesReferenceTest.ints(c.get("input_ids"));
-                int[] continuation = TinyStoriesReferenceTest.ints(c.get("greedy_ids"));
-                Logits a = SequenceRunner.teacherForced(fp32, prompt, continuation);
-                Logits b = SequenceRunner.teacherForced(reduced, prompt, continuation);
-                for (int r = 0; r < a.rows(); r++) {
-                    same += a.argmax(r) == b.argmax(r) ? 1 : 0;
-                    total++;
-                }
-                for (int i = 0; i < a.data().length; i++) {
-                    maxDiff = Math.max(maxDiff, Math.abs(a.data()[i] - b.data()[i]));
-                }
-            }
+            agreement = Top1Agreement.measure(fp32, reduced, Top1Agreement.tinyStoriesCases());
         }
-        double agreement = (double) same / total;
-        System.out.printf("native %s/%s vs float32 on tinystories-656k: top-1 agreement %d/%d = %.3f, max |logit diff|"
-                + " %.3f%n", type.label(), quantization.label(), same, total, agreement, maxDiff);
-        assertThat(maxDiff).as("reduced precision changes the logits").isGreaterThan(0f);
-        assertThat(agreement).isGreaterThanOrEqualTo(minAgreement);
+        System.out.printf("native %s/%s vs float32 on tinystories-656k: %s%n", type.label(), quantization.label(),
+                agreement);
+        assertThat(agreement.maxLogitDiff()).as("reduced precision changes the logits").isGreaterThan(0f);
+        assertThat(agreement.fraction()).isGreaterThanOrEqualTo(minAgreement);
     }
 
     @Test

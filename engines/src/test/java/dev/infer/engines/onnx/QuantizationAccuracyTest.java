@@ -1,15 +1,11 @@
 package dev.infer.engines.onnx;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infer.engines.ComputeType;
 import dev.infer.engines.DeviceSpec;
 import dev.infer.engines.Engine;
 import dev.infer.engines.EngineOptions;
-import dev.infer.engines.Logits;
 import dev.infer.engines.Quantization;
-import dev.infer.engines.SequenceRunner;
-import dev.infer.engines.TinyStoriesReferenceTest;
+import dev.infer.engines.Top1Agreement;
 import dev.infer.models.config.ModelConfig;
 import dev.infer.models.config.ModelConfigParser;
 import dev.infer.models.testing.SharedModels;
@@ -38,32 +34,15 @@ class QuantizationAccuracyTest {
             throws IOException {
         Path dir = SharedModels.model("tinystories-656k");
         ModelConfig config = ModelConfigParser.read(dir);
-        JsonNode cases = new ObjectMapper().readTree(dir.resolve("REFERENCE_GREEDY.json").toFile()).get("cases");
-        int same = 0;
-        int total = 0;
-        float maxDiff = 0;
+        Top1Agreement agreement;
         try (SafetensorsWeights weights = SafetensorsWeights.open(dir);
              Engine fp32 = OnnxEngineFactory.load(config, weights, options(Quantization.NONE), cacheRoot);
              Engine quantized = OnnxEngineFactory.load(config, weights, options(quantization), cacheRoot)) {
-            for (JsonNode c : cases) {
-                int[] prompt = TinyStoriesReferenceTest.ints(c.get("input_ids"));
-                int[] continuation = TinyStoriesReferenceTest.ints(c.get("greedy_ids"));
-                Logits a = SequenceRunner.teacherForced(fp32, prompt, continuation);
-                Logits b = SequenceRunner.teacherForced(quantized, prompt, continuation);
-                for (int r = 0; r < a.rows(); r++) {
-                    same += a.argmax(r) == b.argmax(r) ? 1 : 0;
-                    total++;
-                }
-                for (int i = 0; i < a.data().length; i++) {
-                    maxDiff = Math.max(maxDiff, Math.abs(a.data()[i] - b.data()[i]));
-                }
-            }
+            agreement = Top1Agreement.measure(fp32, quantized, Top1Agreement.tinyStoriesCases());
         }
-        double agreement = (double) same / total;
-        System.out.printf("%s vs float32 on tinystories-656k: top-1 agreement %d/%d = %.3f, max |logit diff| %.3f%n",
-                quantization.label(), same, total, agreement, maxDiff);
-        assertThat(maxDiff).as("quantization changes the logits").isGreaterThan(0f);
-        assertThat(agreement).isGreaterThanOrEqualTo(minAgreement);
+        System.out.printf("%s vs float32 on tinystories-656k: %s%n", quantization.label(), agreement);
+        assertThat(agreement.maxLogitDiff()).as("quantization changes the logits").isGreaterThan(0f);
+        assertThat(agreement.fraction()).isGreaterThanOrEqualTo(minAgreement);
     }
 
     private static EngineOptions options(Quantization q) {
