@@ -17,7 +17,10 @@
  * acc += x * w comes from -std=gnu11 (-ffp-contract=fast).
  *
  * Summation order differs from the Java reference (8 lanes, pairwise lane sums; Q8: per block, then scaled), so
- * results agree to fp32 rounding, not bit for bit. */
+ * results agree to fp32 rounding, not bit for bit. Q8 at m = 1 (Q8_INT_MAX_M) goes further: it quantizes the inputs to
+ * int8 per 32-block as well and multiplies codes in integers (tile_q8), as llama.cpp's q8_0 and ONNX Runtime's
+ * MatMulNBits at accuracy level 4 do, so there the results differ from the reference by that rounding too (at
+ * most max|x_block| / 254 times the block's sum of |w|, LinearKernelsTest derives the bound). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +40,12 @@
 /* How far ahead the direct path prefetches: measured on Zen3 (LM head, m = 1, one thread), BF16 streams at 5.5
  * GB/s without, 6.6 at 1 KiB ahead, 9.2 at 4 KiB; Q8 at 4.1, 5.9, 8.5. */
 #define PREFETCH_BYTES 4096
+/* Up to this many input rows Q8 multiplies int8 codes of the inputs (tile_q8). Measured on Zen3 (LinearBenchmark,
+ * 2 threads, GB/s of weights, two runs): at m = 1 gateUp (in L3) 15-17 -> 23-25, down 15-16 -> 17-18, lmHead (DRAM)
+ * 15-16 -> 14-17 (no gain: the DRAM stream bounds it); at m = 4 it is
+ * slower (10 -> 4-10: the 16-bit products and pairwise widening are paid per input row, the fp32 path's weight
+ * conversion once for all four), so m = 2 .. 4 keep the fp32 tile. */
+#define Q8_INT_MAX_M 1
 
 /* The format of an fp32 panel converted into scratch: read as F32, but already in L2, so not prefetched. */
 #define FORMAT_PANEL 3
@@ -52,6 +61,8 @@ typedef struct {
     const float *bias;     /* [n] or NULL */
     float *y;              /* [m][n] */
     int64_t n;
+    const int16_t *xq;     /* Q8 direct path: x quantized per 32-block (quantize_x), [m][k] */
+    const float *xs;       /* Q8 direct path: the blocks' scales, [m][k / 32] */
 } job;
 
 HOT vf8 splat8(float s) {
@@ -159,9 +170,90 @@ HOT float sum8(vf8 v) {
     return ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7]));
 }
 
+/* Sixteen int16 lanes: the Q8 direct path's integer dot products. */
+typedef int16_t vs16 __attribute__((vector_size(32)));
+
+/* Q8 at m <= Q8_INT_MAX_M (in the direct path) multiplies in integers: each input row is quantized once per call to int8
+ * codes per 32-block, symmetric like the weights (xs = max|x| / 127, xq = rint(x / xs)), so a block's dot product
+ * is sum_t wq[t] * xq[t], exact in integers, scaled once: acc += (float) isum * (ws * xs). This replaces four
+ * int -> float conversions and four FMAs per 32 weights and input row by two 16-bit multiplies, an add and a
+ * pairwise widening. The codes are stored as int16, each block de-interleaved into its 16 even then 16 odd
+ * columns: the order in which the weights' 32 bytes, read as 16-bit lanes, split into their low (even column) and
+ * high (odd column) bytes. rint rounds half to even, like Java's Math.rint (the test's model). An all-zero block
+ * gets xs = 0 and codes 0. Non-finite inputs give non-finite outputs only by way of xs (as the fp32 path would
+ * give NaN or inf), never an undefined conversion: NaN codes become 0. */
+static void quantize_x(const float *x, int64_t m, int64_t k, int16_t *xq, float *xs) {
+    for (int64_t i = 0; i < m; i++) {
+        for (int64_t c = 0; c < k; c += INK_Q8_BLOCK) {
+            const float *src = x + i * k + c;
+            float max = 0.0f;
+            for (int t = 0; t < INK_Q8_BLOCK; t++) {
+                float a = src[t] < 0 ? -src[t] : src[t];
+                max = a > max ? a : max;
+            }
+            float scale = max / 127.0f;
+            xs[i * (k / INK_Q8_BLOCK) + c / INK_Q8_BLOCK] = scale;
+            int16_t *dst = xq + i * k + c;
+            for (int t = 0; t < INK_Q8_BLOCK; t++) {
+                float q = scale != 0.0f ? __builtin_rintf(src[t] / scale) : 0.0f;
+                q = q > 127.0f ? 127.0f : q < -127.0f ? -127.0f : q;
+                dst[(t & 1) * 16 + t / 2] = (int16_t) (q == q ? q : 0.0f);
+            }
+        }
+    }
+}
+
+/* The Q8 tile on quantized inputs. Per block, weight row and input: p = we * xe + wo * xo in 16-bit lanes
+ * (|p| <= 2 * 127 * 127 < 2^15, no overflow), then each 32-bit word's two halves added (shifts): lane j holds the
+ * block's columns 4j .. 4j + 3, summed exactly, converted and scaled into the fp32 accumulator. */
+HOT void tile_q8(const job *b, int64_t i0, int64_t w_row, int M, int R, float out[TILE_M][MAX_R]) {
+    const int64_t k = b->k, blocks = k / INK_Q8_BLOCK;
+    vf8 acc[TILE_M][MAX_R];
+    for (int i = 0; i < M; i++) {
+        for (int r = 0; r < R; r++) {
+            acc[i][r] = splat8(0);
+        }
+    }
+    for (int64_t c = 0, blk = 0; c < k; c += INK_Q8_BLOCK, blk++) {
+        vf8 xscale[TILE_M];
+#pragma GCC unroll 4
+        for (int i = 0; i < M; i++) {
+            xscale[i] = splat8(0.0f) + b->xs[(i0 + i) * blocks + blk];
+        }
+#pragma GCC unroll 4
+        for (int r = 0; r < R; r++) {
+            prefetch_ahead(b, INK_LINEAR_Q8, w_row + r, c);
+            vs16 v;
+            memcpy(&v, (const int8_t *) b->data + (w_row + r) * k + c, sizeof v);
+            vs16 we = (v << 8) >> 8; /* arithmetic shifts sign-extend the low (even column) bytes */
+            vs16 wo = v >> 8;        /* and the high (odd column) ones */
+            float ws = b->scales[(w_row + r) * blocks + blk];
+#pragma GCC unroll 4
+            for (int i = 0; i < M; i++) {
+                const int16_t *xp = b->xq + (i0 + i) * k + c;
+                vs16 xe, xo;
+                memcpy(&xe, xp, sizeof xe);
+                memcpy(&xo, xp + 16, sizeof xo);
+                vs16 p = we * xe + wo * xo;
+                vi8 s = (((vi8) p << 16) >> 16) + ((vi8) p >> 16);
+                acc[i][r] += __builtin_convertvector(s, vf8) * (xscale[i] * ws);
+            }
+        }
+    }
+    for (int i = 0; i < M; i++) {
+        for (int r = 0; r < R; r++) {
+            out[i][r] = sum8(acc[i][r]);
+        }
+    }
+}
+
 /* out[i][r] = dot(x row i0 + i, weight row w_row + r) for i < M, r < R (constants after inlining, so the loops
  * unroll and acc lives in registers). */
 HOT void tile(const job *b, int format, int64_t i0, int64_t w_row, int M, int R, float out[TILE_M][MAX_R]) {
+    if (format == INK_LINEAR_Q8 && b->xq != NULL) {
+        tile_q8(b, i0, w_row, M, R, out);
+        return;
+    }
     const int64_t k = b->k;
     const float *x = b->x + i0 * k;
     vf8 acc[TILE_M][MAX_R];
@@ -250,6 +342,22 @@ HOT void block(const job *b, int format, int64_t i0, int64_t i1, int64_t j0, int
 HOT int direct(const job *b, int format, int64_t n_from, int64_t n_to) {
     if (format == INK_LINEAR_F32) {
         block(b, format, 0, b->m, n_from, n_to, 0);
+        return INK_OK;
+    }
+    if (format == INK_LINEAR_Q8 && b->m <= Q8_INT_MAX_M) {
+        /* one allocation: the int16 codes, then the fp32 block scales */
+        int16_t *xq = malloc((size_t) (b->m * b->k) * sizeof(int16_t)
+                             + (size_t) (b->m * (b->k / INK_Q8_BLOCK)) * sizeof(float));
+        if (xq == NULL) {
+            return INK_OUT_OF_MEMORY;
+        }
+        float *xs = (float *) (xq + b->m * b->k);
+        quantize_x(b->x, b->m, b->k, xq, xs);
+        job q = *b;
+        q.xq = xq;
+        q.xs = xs;
+        block(&q, format, 0, b->m, n_from, n_to, 0);
+        free(xq);
         return INK_OK;
     }
     float *permuted = malloc((size_t) (b->m * b->k) * sizeof(float));
@@ -364,7 +472,7 @@ int ink_linear(const ink_linear_weights *w, const float *x, int64_t x_bytes, int
     }
     const float *scales = w->format == INK_LINEAR_Q8
                           ? (const float *) ((const int8_t *) w->data + w->rows * w->cols) : NULL;
-    job b = {w->format, w->data, scales, w->cols, x, m, bias, y, w->rows};
+    job b = {w->format, w->data, scales, w->cols, x, m, bias, y, w->rows, NULL, NULL};
     switch (w->format) {
         case INK_LINEAR_BF16:
             return run(&b, INK_LINEAR_BF16, n_from, n_to);

@@ -25,6 +25,8 @@ class LinearKernelsTest {
     private static final int[] KS_ANY = {1, 3, 17, 32, 64, 96, 100, 896, 4864};
     private static final int[] KS_Q8 = {32, 64, 96, 896, 4864};
     private static final int[] NS = {1, 3, 16, 17, 100, 1000};
+    /** Up to this many input rows, Q8 multiplies int8 codes of the inputs (linear.c's Q8_INT_MAX_M). */
+    private static final int Q8_INT_MAX_M = 1;
     /** Floats of guard on each side of y: the kernel must leave them alone. */
     private static final int GUARD = 64;
 
@@ -110,6 +112,7 @@ class LinearKernelsTest {
             kernels.linear(x, m, w, bias, y);
             reference.linear(x, m, w, bias, expected);
             float[] row = new float[k];
+            boolean quantizedInputs = format == LinearFormat.Q8 && m <= Q8_INT_MAX_M;
             for (int j = 0; j < n; j++) {
                 w.unpackRow(j, row, 0);
                 for (int i = 0; i < m; i++) {
@@ -117,15 +120,96 @@ class LinearKernelsTest {
                     for (int c = 0; c < k; c++) {
                         magnitude += Math.abs(x.getAtIndex(FLOAT, (long) i * k + c) * row[c]);
                     }
+                    double bound = 1e-5 * (1 + magnitude)
+                            + (quantizedInputs ? inputQuantizationBound(x, i, k, row) : 0);
                     float got = y.getAtIndex(FLOAT, (long) i * n + j);
                     float want = expected.getAtIndex(FLOAT, (long) i * n + j);
                     assertThat((double) Math.abs(got - want)).as("%s y[%d][%d] = %s, want %s", what, i, j, got, want)
-                            .isLessThanOrEqualTo(1e-5 * (1 + magnitude));
+                            .isLessThanOrEqualTo(bound);
                 }
             }
             for (int g = 0; g < GUARD; g++) {
                 assertThat(guarded.getAtIndex(FLOAT, g)).as("%s guard before y", what).isNaN();
                 assertThat(guarded.getAtIndex(FLOAT, GUARD + (long) m * n + g)).as("%s guard after y", what).isNaN();
+            }
+        }
+    }
+
+    /**
+     * How far Q8 at m ≤ {@value #Q8_INT_MAX_M} may move from the reference by quantizing its
+     * inputs: the kernel rounds each input block to int8 codes, x ≈ xs·xq with xs = max|x_block| / 127 and
+     * |x − xs·xq| ≤ xs/2 (rint to nearest; the float division's rounding adds at most 127·2⁻²⁴ of a step, the 1e-4
+     * below), so each block adds at most (xs/2)·Σ|w| over its 32 weights to the reference's error. On random
+     * signs the real error is about √32 times smaller per block, so this bound is loose, yet still far below a
+     * whole product: an indexing mistake (a wrong weight or input) stays detectable.
+     */
+    private static double inputQuantizationBound(MemorySegment x, int i, int k, float[] row) {
+        double bound = 0;
+        for (int from = 0; from < k; from += LinearFormat.Q8_BLOCK) {
+            float max = 0;
+            double weights = 0;
+            for (int c = from; c < from + LinearFormat.Q8_BLOCK; c++) {
+                max = Math.max(max, Math.abs(x.getAtIndex(FLOAT, (long) i * k + c)));
+                weights += Math.abs(row[c]);
+            }
+            bound += max / 127.0 / 2 * weights;
+        }
+        return bound * (1 + 1e-4);
+    }
+
+    /**
+     * Q8 at small m against a Java model of the kernel's own arithmetic: inputs quantized per block as the kernel
+     * does (xs = max|x| / 127f, xq = rint(x / xs)), each block's dot product of codes summed exactly in integers,
+     * then scaled by ws·xs. The kernel adds the scaled block sums in fp32 (8 lanes, then a tree), the model in
+     * double, so they agree to a few fp32 roundings of Σ|block terms| (2⁻²⁰ of it here, k/256 + 4 roundings at
+     * most), while one wrong code anywhere moves a result by a whole ws·xs·|wq·xq| product.
+     */
+    @Test
+    void q8AtSmallMMatchesAModelOfItsIntegerArithmetic() {
+        Random rnd = new Random(31);
+        int k = 96;
+        int n = 7;
+        int blocks = k / LinearFormat.Q8_BLOCK;
+        for (int m = 1; m <= Q8_INT_MAX_M; m++) {
+            float[] xs = randomFloats(rnd, m * k);
+            xs[0] = 3f; // an outlier: its block's other inputs get coarse codes
+            for (int c = LinearFormat.Q8_BLOCK; c < 2 * LinearFormat.Q8_BLOCK; c++) {
+                xs[c] = 0; // an all-zero input block
+            }
+            try (Arena arena = Arena.ofShared();
+                 PackedMatrix w = PackedMatrix.pack(randomFloats(rnd, n * k), n, k, LinearFormat.Q8)) {
+                MemorySegment x = segment(arena, xs);
+                MemorySegment y = arena.allocate((long) m * n * Float.BYTES, 64);
+                two.linear(x, m, w, null, y);
+                MemorySegment data = w.data();
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double want = 0;
+                        double size = 0;
+                        for (int b = 0; b < blocks; b++) {
+                            float max = 0;
+                            for (int t = 0; t < LinearFormat.Q8_BLOCK; t++) {
+                                max = Math.max(max, Math.abs(xs[i * k + b * LinearFormat.Q8_BLOCK + t]));
+                            }
+                            float xScale = max / 127f;
+                            long sum = 0;
+                            for (int t = 0; t < LinearFormat.Q8_BLOCK; t++) {
+                                int c = b * LinearFormat.Q8_BLOCK + t;
+                                int xq = xScale == 0 ? 0 : (int) Math.max(-127, Math.min(127,
+                                        Math.rint(xs[i * k + c] / xScale)));
+                                sum += (long) data.get(ValueLayout.JAVA_BYTE, (long) j * k + c) * xq;
+                            }
+                            float wScale = data.get(ValueLayout.JAVA_FLOAT_UNALIGNED,
+                                    (long) n * k + ((long) j * blocks + b) * Float.BYTES);
+                            double term = sum * (double) (xScale * wScale);
+                            want += term;
+                            size += Math.abs(term);
+                        }
+                        float got = y.getAtIndex(FLOAT, (long) i * n + j);
+                        assertThat(Math.abs(got - want)).as("m=%d y[%d][%d] = %s, model %s", m, i, j, got, want)
+                                .isLessThanOrEqualTo(size * 0x1p-20);
+                    }
+                }
             }
         }
     }
