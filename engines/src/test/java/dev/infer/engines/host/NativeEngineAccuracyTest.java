@@ -1,12 +1,15 @@
 package dev.infer.engines.host;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.infer.engines.ComputeType;
 import dev.infer.engines.DeviceSpec;
 import dev.infer.engines.Engine;
 import dev.infer.engines.EngineOptions;
+import dev.infer.engines.KvCache;
 import dev.infer.engines.Logits;
 import dev.infer.engines.Quantization;
 import dev.infer.engines.SequenceRunner;
+import dev.infer.engines.TinyStoriesReferenceTest;
 import dev.infer.engines.Top1Agreement;
 import dev.infer.models.config.ModelConfig;
 import dev.infer.models.config.ModelConfigParser;
@@ -20,6 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,6 +54,42 @@ class NativeEngineAccuracyTest {
                 agreement);
         assertThat(agreement.maxLogitDiff()).as("reduced precision changes the logits").isGreaterThan(0f);
         assertThat(agreement.fraction()).isGreaterThanOrEqualTo(minAgreement);
+    }
+
+    /**
+     * The same comparison one decode step at a time (m = 1, where Q8 also quantizes the activations to int8):
+     * each prompt in one step, then its reference continuation fed token by token to both engines.
+     */
+    @Test
+    void int8DecodeStepsAgreeWithFloat32OnMostTokens() throws IOException {
+        Path dir = SharedModels.model("tinystories-656k");
+        ModelConfig config = ModelConfigParser.read(dir);
+        int same = 0;
+        int total = 0;
+        try (SafetensorsWeights weights = SafetensorsWeights.open(dir);
+             Engine fp32 = NativeEngineFactory.load(config, weights, options(ComputeType.FLOAT32, Quantization.NONE));
+             Engine int8 = NativeEngineFactory.load(config, weights, options(ComputeType.FLOAT32, Quantization.INT8));
+             KvCache fp32Cache = fp32.allocateKv(64, 16);
+             KvCache int8Cache = int8.allocateKv(64, 16)) {
+            int[] table = SequenceRunner.blocks(0, 64);
+            for (JsonNode c : Top1Agreement.tinyStoriesCases()) {
+                int[] prompt = TinyStoriesReferenceTest.ints(c.get("input_ids"));
+                int[] continuation = TinyStoriesReferenceTest.ints(c.get("greedy_ids"));
+                SequenceRunner a = new SequenceRunner(fp32, fp32Cache);
+                SequenceRunner b = new SequenceRunner(int8, int8Cache);
+                int[] next = prompt;
+                int cached = 0;
+                for (int token : continuation) {
+                    List<SequenceRunner.Seq> step = List.of(new SequenceRunner.Seq(table, cached, next));
+                    same += a.step(step).argmax(0) == b.step(step).argmax(0) ? 1 : 0;
+                    total++;
+                    cached += next.length;
+                    next = new int[]{token};
+                }
+            }
+        }
+        System.out.printf("native int8 decode steps vs float32: top-1 agreement %d/%d%n", same, total);
+        assertThat((double) same / total).isGreaterThanOrEqualTo(0.95);
     }
 
     @Test
