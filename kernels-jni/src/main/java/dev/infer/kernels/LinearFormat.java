@@ -8,6 +8,7 @@ package dev.infer.kernels;
  *   <li>{@code Q8}: blocks of {@value #Q8_BLOCK} weights along a row, each an int8 code times one fp32 scale
  *   (symmetric, scale = max |w| / 127); 1.125 bytes per weight. Needs a column count divisible by the block.</li>
  * </ul>
+ * The declaration order is the C side's format code ({@code INK_LINEAR_*} in {@code kernels.h}): do not reorder.
  */
 public enum LinearFormat {
     F32,

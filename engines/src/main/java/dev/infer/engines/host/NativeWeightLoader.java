@@ -18,7 +18,7 @@ import java.util.List;
 /**
  * Turns checkpoint tensors into {@link PackedMatrix} weights in the engine's format, fusing q/k/v and gate/up.
  * Each matrix is widened to fp32 in a staging arena and packed from there (so bf16 checkpoints packed as BF16
- * keep their exact values). A matrix whose column count the format cannot hold (Q8 needs multiples of 32)
+ * keep their exact values; fp32 ones are rounded once, by the packing). A matrix whose column count the format cannot hold (Q8 needs multiples of 32)
  * stays F32.
  */
 final class NativeWeightLoader {
@@ -119,7 +119,8 @@ final class NativeWeightLoader {
             MemorySegment fp32 = staging.allocate(total * Float.BYTES, 64);
             long offset = 0;
             for (Tensor t : parts) {
-                Float32Conversion.toFloat32(t, fp32, offset, format == LinearFormat.BF16);
+                // No bf16 rounding here: packing as BF16 rounds (to nearest even) itself.
+                Float32Conversion.toFloat32(t, fp32, offset, false);
                 offset += t.elementCount();
             }
             return PackedMatrix.pack(fp32, rows, cols, format.accepts(cols) ? format : LinearFormat.F32);

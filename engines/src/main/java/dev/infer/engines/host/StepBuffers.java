@@ -30,6 +30,8 @@ final class StepBuffers {
 
     StepBuffers(ModelConfig config) {
         this.c = config;
+        // One row from the start, so a step without logits (a prefill chunk) still gets valid empty slices.
+        growRows(1);
     }
 
     /** The views for a step of {@code tokens} tokens and {@code rows} logit rows. */
@@ -37,9 +39,8 @@ final class StepBuffers {
         if (tokens > tokenCapacity) {
             growTokens(Math.max(tokens, tokenCapacity * 2));
         }
-        if (rows > rowCapacity || logits == null) {
-            // At least one row, so a step without logits (a prefill chunk) still gets valid empty slices.
-            growRows(Math.max(Math.max(rows, 1), rowCapacity * 2));
+        if (rows > rowCapacity) {
+            growRows(Math.max(rows, rowCapacity * 2));
         }
         return new Step(tokens, rows, slice(hidden, tokens, c.hiddenSize()), slice(normed, tokens, c.hiddenSize()),
                 slice(qkv, tokens, c.qSize() + 2 * c.kvSize()), slice(q, tokens, c.qSize()),
