@@ -1,14 +1,15 @@
 /* Dense linear layers: y[i][j] = sum_c x[i][c] * w[j][c] + bias[j] for output columns [n_from, n_to).
  *
- * One micro-kernel (tile) does everything: it dots M input rows with R weight rows at once, M x R accumulators of
- * 8 lanes running along k, so each weight vector loaded (and converted from bf16 / int8) serves M inputs and each
- * input vector serves R weight rows. Two ways of feeding it:
- *   - direct (m <= 4, decode): the tile reads the packed weights themselves, each weight byte crosses the memory
- *     bus once and each converted weight vector serves all the input rows. Software prefetch keeps enough DRAM
- *     lines in flight for one core to draw its share of the bandwidth.
- *   - panel (large m, batched decode and prefill): a panel of weight rows is converted to fp32 into a scratch
- *     buffer sized for L2, then every block of 4 input rows runs over it (the input block stays in L1, the panel in
- *     L2), so the conversion is paid once per panel instead of once per 4 input rows.
+ * Three ways, by the number of input rows m:
+ *   - m = 1 (single-stream decode): each weight row is dotted with the input front to back (rows_m1), one
+ *     sequential stream per thread; Q8 there multiplies int8 codes of the input too (quantize_x).
+ *   - m = 2 .. 4 (direct): a micro-kernel (tile) dots M input rows with R weight rows at once, M x R accumulators
+ *     of 8 lanes running along k, reading the packed weights themselves: each weight byte crosses the memory bus
+ *     once and each converted weight vector serves all the input rows. Software prefetch keeps enough DRAM lines
+ *     in flight for one core to draw its share of the bandwidth.
+ *   - panel (larger m, batched decode and prefill): the same tile over a panel of weight rows converted to fp32
+ *     into a scratch buffer sized for L2: every block of 4 input rows runs over it (the input block stays in L1, the
+ *     panel in L2), so the conversion is paid once per panel instead of once per 4 input rows.
  *
  * Written with GCC vector extensions rather than immintrin.h: the target_clones of an entry point are compiled
  * from one preprocessed file, so `#ifdef __AVX2__` is false in every clone and AVX2 intrinsics could not be inlined
@@ -17,10 +18,12 @@
  * acc += x * w comes from -std=gnu11 (-ffp-contract=fast).
  *
  * Summation order differs from the Java reference (8 lanes, pairwise lane sums; Q8: per block, then scaled), so
- * results agree to fp32 rounding, not bit for bit. Q8 at m = 1 (Q8_INT_MAX_M) goes further: it quantizes the inputs to
- * int8 per 32-block as well and multiplies codes in integers (tile_q8), as llama.cpp's q8_0 and ONNX Runtime's
- * MatMulNBits at accuracy level 4 do, so there the results differ from the reference by that rounding too (at
- * most max|x_block| / 254 times the block's sum of |w|, LinearKernelsTest derives the bound). */
+ * results agree to fp32 rounding, not bit for bit. Q8 at m = 1 goes further: it quantizes the input to int8 per
+ * 32-block as well and multiplies codes in integers, as llama.cpp's q8_0 and ONNX Runtime's MatMulNBits at accuracy
+ * level 4 do, so there the results differ from the reference by that rounding too (at most max|x_block| / 254
+ * times the block's sum of |w|, LinearKernelsTest derives the bound). At m = 2 .. 4 the integer path was slower
+ * as written in 16-bit lanes (LinearBenchmark, m = 4: 10 -> 4-10 GB/s: products and widening paid per input row,
+ * the fp32 tile's weight conversion once for all four), so there Q8 keeps the fp32 tile. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,12 +43,6 @@
 /* How far ahead the direct path prefetches: measured on Zen3 (LM head, m = 1, one thread), BF16 streams at 5.5
  * GB/s without, 6.6 at 1 KiB ahead, 9.2 at 4 KiB; Q8 at 4.1, 5.9, 8.5. */
 #define PREFETCH_BYTES 4096
-/* Up to this many input rows Q8 multiplies int8 codes of the inputs (tile_q8). Measured on Zen3 (LinearBenchmark,
- * 2 threads, GB/s of weights, two runs): at m = 1 gateUp (in L3) 15-17 -> 23-25, down 15-16 -> 17-18, lmHead (DRAM)
- * 15-16 -> 14-17 (no gain: the DRAM stream bounds it); at m = 4 it is
- * slower (10 -> 4-10: the 16-bit products and pairwise widening are paid per input row, the fp32 path's weight
- * conversion once for all four), so m = 2 .. 4 keep the fp32 tile. */
-#define Q8_INT_MAX_M 1
 
 /* The format of an fp32 panel converted into scratch: read as F32, but already in L2, so not prefetched. */
 #define FORMAT_PANEL 3
@@ -61,8 +58,8 @@ typedef struct {
     const float *bias;     /* [n] or NULL */
     float *y;              /* [m][n] */
     int64_t n;
-    const int16_t *xq;     /* Q8 direct path: x quantized per 32-block (quantize_x), [m][k] */
-    const float *xs;       /* Q8 direct path: the blocks' scales, [m][k / 32] */
+    const int8_t *xq;      /* Q8 at m = 1: x quantized per 32-block (quantize_x), [k] */
+    const float *xs;       /* Q8 at m = 1: the blocks' scales, [k / 32] */
 } job;
 
 HOT vf8 splat8(float s) {
@@ -170,79 +167,25 @@ HOT float sum8(vf8 v) {
     return ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7]));
 }
 
-/* Sixteen int16 lanes: the Q8 direct path's integer dot products. */
-typedef int16_t vs16 __attribute__((vector_size(32)));
-
-/* Q8 at m <= Q8_INT_MAX_M (in the direct path) multiplies in integers: each input row is quantized once per call to int8
- * codes per 32-block, symmetric like the weights (xs = max|x| / 127, xq = rint(x / xs)), so a block's dot product
- * is sum_t wq[t] * xq[t], exact in integers, scaled once: acc += (float) isum * (ws * xs). This replaces four
- * int -> float conversions and four FMAs per 32 weights and input row by two 16-bit multiplies, an add and a
- * pairwise widening. The codes are stored as int16, each block de-interleaved into its 16 even then 16 odd
- * columns: the order in which the weights' 32 bytes, read as 16-bit lanes, split into their low (even column) and
- * high (odd column) bytes. rint rounds half to even, like Java's Math.rint (the test's model). An all-zero block
- * gets xs = 0 and codes 0. Non-finite inputs give non-finite outputs only by way of xs (as the fp32 path would
- * give NaN or inf), never an undefined conversion: NaN codes become 0. */
-static void quantize_x(const float *x, int64_t m, int64_t k, int16_t *xq, float *xs) {
-    for (int64_t i = 0; i < m; i++) {
-        for (int64_t c = 0; c < k; c += INK_Q8_BLOCK) {
-            const float *src = x + i * k + c;
-            float max = 0.0f;
-            for (int t = 0; t < INK_Q8_BLOCK; t++) {
-                float a = src[t] < 0 ? -src[t] : src[t];
-                max = a > max ? a : max;
-            }
-            float scale = max / 127.0f;
-            xs[i * (k / INK_Q8_BLOCK) + c / INK_Q8_BLOCK] = scale;
-            int16_t *dst = xq + i * k + c;
-            for (int t = 0; t < INK_Q8_BLOCK; t++) {
-                float q = scale != 0.0f ? __builtin_rintf(src[t] / scale) : 0.0f;
-                q = q > 127.0f ? 127.0f : q < -127.0f ? -127.0f : q;
-                dst[(t & 1) * 16 + t / 2] = (int16_t) (q == q ? q : 0.0f);
-            }
+/* Q8 at m = 1 multiplies in integers: the input row is quantized once per call to int8 codes per 32-block,
+ * symmetric like the weights (xs = max|x| / 127, xq = rint(x / xs)), so a block's dot product is
+ * sum_t wq[t] * xq[t], exact in integers, scaled once: acc += (float) isum * (ws * xs), as llama.cpp's q8_0 and
+ * ONNX Runtime's MatMulNBits at accuracy level 4 do. rint rounds half to even, like Java's Math.rint (the test's
+ * model). An all-zero block gets xs = 0 and codes 0. Non-finite inputs give non-finite outputs only by way of xs
+ * (as the fp32 path would give NaN or inf), never an undefined conversion: NaN codes become 0. */
+static void quantize_x(const float *x, int64_t k, int8_t *xq, float *xs) {
+    for (int64_t c = 0; c < k; c += INK_Q8_BLOCK) {
+        float max = 0.0f;
+        for (int t = 0; t < INK_Q8_BLOCK; t++) {
+            float a = x[c + t] < 0 ? -x[c + t] : x[c + t];
+            max = a > max ? a : max;
         }
-    }
-}
-
-/* The Q8 tile on quantized inputs. Per block, weight row and input: p = we * xe + wo * xo in 16-bit lanes
- * (|p| <= 2 * 127 * 127 < 2^15, no overflow), then each 32-bit word's two halves added (shifts): lane j holds the
- * block's columns 4j .. 4j + 3, summed exactly, converted and scaled into the fp32 accumulator. */
-HOT void tile_q8(const job *b, int64_t i0, int64_t w_row, int M, int R, float out[TILE_M][MAX_R]) {
-    const int64_t k = b->k, blocks = k / INK_Q8_BLOCK;
-    vf8 acc[TILE_M][MAX_R];
-    for (int i = 0; i < M; i++) {
-        for (int r = 0; r < R; r++) {
-            acc[i][r] = splat8(0);
-        }
-    }
-    for (int64_t c = 0, blk = 0; c < k; c += INK_Q8_BLOCK, blk++) {
-        vf8 xscale[TILE_M];
-#pragma GCC unroll 4
-        for (int i = 0; i < M; i++) {
-            xscale[i] = splat8(0.0f) + b->xs[(i0 + i) * blocks + blk];
-        }
-#pragma GCC unroll 4
-        for (int r = 0; r < R; r++) {
-            prefetch_ahead(b, INK_LINEAR_Q8, w_row + r, c);
-            vs16 v;
-            memcpy(&v, (const int8_t *) b->data + (w_row + r) * k + c, sizeof v);
-            vs16 we = (v << 8) >> 8; /* arithmetic shifts sign-extend the low (even column) bytes */
-            vs16 wo = v >> 8;        /* and the high (odd column) ones */
-            float ws = b->scales[(w_row + r) * blocks + blk];
-#pragma GCC unroll 4
-            for (int i = 0; i < M; i++) {
-                const int16_t *xp = b->xq + (i0 + i) * k + c;
-                vs16 xe, xo;
-                memcpy(&xe, xp, sizeof xe);
-                memcpy(&xo, xp + 16, sizeof xo);
-                vs16 p = we * xe + wo * xo;
-                vi8 s = (((vi8) p << 16) >> 16) + ((vi8) p >> 16);
-                acc[i][r] += __builtin_convertvector(s, vf8) * (xscale[i] * ws);
-            }
-        }
-    }
-    for (int i = 0; i < M; i++) {
-        for (int r = 0; r < R; r++) {
-            out[i][r] = sum8(acc[i][r]);
+        float scale = max / 127.0f;
+        xs[c / INK_Q8_BLOCK] = scale;
+        for (int t = 0; t < INK_Q8_BLOCK; t++) {
+            float q = scale != 0.0f ? __builtin_rintf(x[c + t] / scale) : 0.0f;
+            q = q > 127.0f ? 127.0f : q < -127.0f ? -127.0f : q;
+            xq[c + t] = (int8_t) (q == q ? q : 0.0f);
         }
     }
 }
@@ -250,10 +193,6 @@ HOT void tile_q8(const job *b, int64_t i0, int64_t w_row, int M, int R, float ou
 /* out[i][r] = dot(x row i0 + i, weight row w_row + r) for i < M, r < R (constants after inlining, so the loops
  * unroll and acc lives in registers). */
 HOT void tile(const job *b, int format, int64_t i0, int64_t w_row, int M, int R, float out[TILE_M][MAX_R]) {
-    if (format == INK_LINEAR_Q8 && b->xq != NULL) {
-        tile_q8(b, i0, w_row, M, R, out);
-        return;
-    }
     const int64_t k = b->k;
     const float *x = b->x + i0 * k;
     vf8 acc[TILE_M][MAX_R];
@@ -287,6 +226,135 @@ HOT void tile(const job *b, int format, int64_t i0, int64_t w_row, int M, int R,
                 out[i][r] += x[i * k + c] * w;
             }
         }
+    }
+}
+
+/* m = 1 reads the weight rows one after another, front to back: one sequential stream per thread, the pattern the
+ * hardware prefetchers follow best. Measured on Zen 3 (LM head shape, 2 threads, 2 MiB pages, 12 interleaved
+ * rounds): BF16 18.0 GB/s mean this way against 15.2 with four rows interleaved (the tile's way, which m >= 2 needs
+ * to reuse each converted weight), F32 20.5 against 17.5. Four accumulators along the row keep four FMA chains
+ * going. Software prefetch ROW_PREFETCH_BYTES ahead gains little here but costs nothing. */
+#define ROW_PREFETCH_BYTES 1024
+
+HOT float row_dot(const job *b, int format, int64_t row) {
+    const int64_t k = b->k, step = step_of(format), lanes = step / 8;
+    const float *x = b->x;
+    const char *bytes = (const char *) b->data;
+    const int64_t size = format == INK_LINEAR_F32 ? 4 : 2;
+    vf8 acc[4] = {splat8(0), splat8(0), splat8(0), splat8(0)};
+    int64_t c = 0;
+    for (; c + 32 <= k; c += 32) {
+        for (int64_t line = 0; line < 32 * size; line += 64) {
+            __builtin_prefetch(bytes + (row * k + c) * size + line + ROW_PREFETCH_BYTES);
+        }
+#pragma GCC unroll 4
+        for (int64_t u = 0; u < 32 / step; u++) {
+            vf8 w[4];
+            weights(b, format, row, c + u * step, w);
+#pragma GCC unroll 2
+            for (int64_t q = 0; q < lanes; q++) {
+                acc[u * lanes + q] += load8(x + c + u * step + 8 * q) * w[q];
+            }
+        }
+    }
+    for (; c + step <= k; c += step) {
+        vf8 w[4];
+        weights(b, format, row, c, w);
+        for (int64_t q = 0; q < lanes; q++) {
+            acc[q] += load8(x + c + 8 * q) * w[q];
+        }
+    }
+    float sum = sum8((acc[0] + acc[2]) + (acc[1] + acc[3]));
+    for (; c < k; c++) {
+        sum += x[c] * weight1(b, format, row, c);
+    }
+    return sum;
+}
+
+/* Sixteen int16 lanes: the portable Q8 integer dot product. */
+typedef int16_t vs16 __attribute__((vector_size(32)));
+
+/* Q8 on the quantized input row, portably (the AVX2 machines take rows_q8_avx2). Per block: the weights' and the
+ * input's 32 codes, read as 16-bit lanes, split into their low (even column) and high (odd column) bytes by
+ * arithmetic shifts; p = we * xe + wo * xo in 16-bit lanes (|p| <= 2 * 127 * 127 < 2^15), then each 32-bit word's
+ * halves added: lane j holds columns 4j .. 4j + 3, exactly. Two accumulators for alternate blocks. */
+HOT float row_dot_q8(const job *b, int64_t row) {
+    const int64_t k = b->k, blocks = k / INK_Q8_BLOCK;
+    const int8_t *codes = (const int8_t *) b->data + row * k;
+    const float *scales = b->scales + row * blocks;
+    vf8 acc[2] = {splat8(0), splat8(0)};
+    for (int64_t blk = 0; blk < blocks; blk++) {
+        __builtin_prefetch(codes + blk * INK_Q8_BLOCK + ROW_PREFETCH_BYTES);
+        vs16 w, x;
+        memcpy(&w, codes + blk * INK_Q8_BLOCK, sizeof w);
+        memcpy(&x, b->xq + blk * INK_Q8_BLOCK, sizeof x);
+        vs16 p = ((w << 8) >> 8) * ((x << 8) >> 8) + (w >> 8) * (x >> 8);
+        vi8 sum = (((vi8) p << 16) >> 16) + ((vi8) p >> 16);
+        acc[blk & 1] += __builtin_convertvector(sum, vf8) * splat8(scales[blk] * b->xs[blk]);
+    }
+    return sum8(acc[0] + acc[1]);
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+/* The same dot products with AVX2's byte multiplies (what llama.cpp's q8_0 does on AVX2): vpmaddubsw multiplies
+ * unsigned by signed bytes, so the input's sign moves onto the weights (|x| * (w * sign x) = w * x), the byte pairs
+ * add into 16 bits (|.| <= 2 * 127 * 127, no saturation), vpmaddwd adds those pairs into 32 bits. Five integer
+ * instructions per 32 weights where the portable path needs eleven, so the loop keeps up with DRAM. Compiled for
+ * AVX2 by its own target attribute (intrinsics cannot come from the target_clones, see the top comment). */
+__attribute__((target("avx2,fma"))) static void rows_q8_avx2(const job *b, int64_t j0, int64_t j1) {
+    const int64_t k = b->k, blocks = k / INK_Q8_BLOCK;
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (int64_t j = j0; j < j1; j++) {
+        const int8_t *codes = (const int8_t *) b->data + j * k;
+        const float *scales = b->scales + j * blocks;
+        __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+        int64_t blk = 0;
+        for (; blk + 2 <= blocks; blk += 2) {
+            _mm_prefetch((const char *) codes + blk * INK_Q8_BLOCK + ROW_PREFETCH_BYTES, _MM_HINT_T0);
+            for (int h = 0; h < 2; h++) {
+                int64_t at = (blk + h) * INK_Q8_BLOCK;
+                __m256i w = _mm256_loadu_si256((const __m256i *) (codes + at));
+                __m256i x = _mm256_loadu_si256((const __m256i *) (b->xq + at));
+                __m256i pairs = _mm256_maddubs_epi16(_mm256_sign_epi8(x, x), _mm256_sign_epi8(w, x));
+                __m256 dot = _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, ones));
+                __m256 scale = _mm256_set1_ps(scales[blk + h] * b->xs[blk + h]);
+                if (h == 0) {
+                    acc0 = _mm256_fmadd_ps(dot, scale, acc0);
+                } else {
+                    acc1 = _mm256_fmadd_ps(dot, scale, acc1);
+                }
+            }
+        }
+        vf8 acc;
+        memcpy(&acc, &acc0, sizeof acc);
+        float dot = sum8(acc);
+        memcpy(&acc, &acc1, sizeof acc);
+        dot += sum8(acc);
+        for (; blk < blocks; blk++) {
+            int32_t isum = 0;
+            for (int t = 0; t < INK_Q8_BLOCK; t++) {
+                isum += codes[blk * INK_Q8_BLOCK + t] * b->xq[blk * INK_Q8_BLOCK + t];
+            }
+            dot += (float) isum * (scales[blk] * b->xs[blk]);
+        }
+        b->y[j] = dot + (b->bias != NULL ? b->bias[j] : 0.0f);
+    }
+}
+#endif
+
+/* One input row against output columns [j0, j1). */
+HOT void rows_m1(const job *b, int format, int64_t j0, int64_t j1) {
+#if defined(__x86_64__)
+    if (format == INK_LINEAR_Q8 && __builtin_cpu_supports("avx2")) {
+        rows_q8_avx2(b, j0, j1);
+        return;
+    }
+#endif
+    for (int64_t j = j0; j < j1; j++) {
+        float dot = format == INK_LINEAR_Q8 ? row_dot_q8(b, j) : row_dot(b, format, j);
+        b->y[j] = dot + (b->bias != NULL ? b->bias[j] : 0.0f);
     }
 }
 
@@ -341,22 +409,25 @@ HOT void block(const job *b, int format, int64_t i0, int64_t i1, int64_t j0, int
  * permuted: a copy of x (at most DIRECT_MAX_M rows). */
 HOT int direct(const job *b, int format, int64_t n_from, int64_t n_to) {
     if (format == INK_LINEAR_F32) {
-        block(b, format, 0, b->m, n_from, n_to, 0);
+        if (b->m == 1) {
+            rows_m1(b, format, n_from, n_to);
+        } else {
+            block(b, format, 0, b->m, n_from, n_to, 0);
+        }
         return INK_OK;
     }
-    if (format == INK_LINEAR_Q8 && b->m <= Q8_INT_MAX_M) {
-        /* one allocation: the int16 codes, then the fp32 block scales */
-        int16_t *xq = malloc((size_t) (b->m * b->k) * sizeof(int16_t)
-                             + (size_t) (b->m * (b->k / INK_Q8_BLOCK)) * sizeof(float));
+    if (format == INK_LINEAR_Q8 && b->m == 1) {
+        /* one allocation: the int8 codes, then the fp32 block scales (k is a multiple of 32, so they align) */
+        int8_t *xq = malloc((size_t) b->k + (size_t) (b->k / INK_Q8_BLOCK) * sizeof(float));
         if (xq == NULL) {
             return INK_OUT_OF_MEMORY;
         }
-        float *xs = (float *) (xq + b->m * b->k);
-        quantize_x(b->x, b->m, b->k, xq, xs);
+        float *xs = (float *) (xq + b->k);
+        quantize_x(b->x, b->k, xq, xs);
         job q = *b;
         q.xq = xq;
         q.xs = xs;
-        block(&q, format, 0, b->m, n_from, n_to, 0);
+        rows_m1(&q, format, n_from, n_to);
         free(xq);
         return INK_OK;
     }
@@ -367,7 +438,11 @@ HOT int direct(const job *b, int format, int64_t n_from, int64_t n_to) {
     permute_x(b->x, b->m, b->k, format, permuted);
     job p = *b;
     p.x = permuted;
-    block(&p, format, 0, b->m, n_from, n_to, 0);
+    if (b->m == 1) {
+        rows_m1(&p, format, n_from, n_to);
+    } else {
+        block(&p, format, 0, b->m, n_from, n_to, 0);
+    }
     free(permuted);
     return INK_OK;
 }

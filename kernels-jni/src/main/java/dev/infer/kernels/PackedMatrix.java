@@ -6,7 +6,8 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * A weight matrix {@code [rows][cols]} (rows = outputs, cols = inputs, as Hugging Face stores linear weights) in
- * one {@link LinearFormat}, off-heap and 64-byte aligned, owned by this object until {@link #close()}.
+ * one {@link LinearFormat}, off-heap (on huge pages where possible: {@link HugePageMemory}) and 64-byte aligned,
+ * owned by this object until {@link #close()}.
  *
  * <p>Layout of {@link #data()}: F32 and BF16 are row-major values. Q8 is all codes first, row-major
  * ({@code rows × cols} int8), then all scales, row-major ({@code rows × cols/32} fp32): code {@code c} of row
@@ -27,7 +28,7 @@ public final class PackedMatrix implements AutoCloseable {
         this.format = format;
         this.rows = rows;
         this.cols = cols;
-        this.data = arena.allocate(format.bytes(rows, cols), 64);
+        this.data = HugePageMemory.allocate(arena, format.bytes(rows, cols));
     }
 
     /** Packs the fp32 matrix {@code values} ({@code rows × cols}, row-major, native byte order) into {@code format}. */
