@@ -173,7 +173,7 @@ HOT float sum8(vf8 v) {
  * ONNX Runtime's MatMulNBits at accuracy level 4 do. rint rounds half to even, like Java's Math.rint (the test's
  * model). An all-zero block gets xs = 0 and codes 0. Non-finite inputs give non-finite outputs only by way of xs
  * (as the fp32 path would give NaN or inf), never an undefined conversion: NaN codes become 0. */
-static void quantize_x(const float *x, int64_t k, int8_t *xq, float *xs) {
+HOT void quantize_x(const float *x, int64_t k, int8_t *xq, float *xs) {
     for (int64_t c = 0; c < k; c += INK_Q8_BLOCK) {
         float max = 0.0f;
         for (int t = 0; t < INK_Q8_BLOCK; t++) {
