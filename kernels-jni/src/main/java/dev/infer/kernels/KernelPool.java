@@ -12,31 +12,42 @@ import java.util.function.IntConsumer;
  *
  * <p>Why not a {@code ForkJoinPool}: a decode step makes ~100 kernel calls of 0.1-1 ms each, and handing one to
  * a parked pool thread and joining it cost ~20 µs per call (measured here, 2 tasks of 0.5 µs), with the
- * workers parked 35% of a native int8 decode step (async-profiler, wall clock). Here a worker that finished
- * spins for {@link #SPIN_NANOS} before it parks, so the next call of the same step finds it awake, and the
- * caller runs tasks instead of waiting for a wake-up.
+ * workers parked 35% of a native int8 decode step (async-profiler, wall clock). Here the caller runs tasks
+ * instead of waiting for a wake-up, and a pool made with a spin time ({@link #SPIN_NANOS} for the linear
+ * kernels, whose calls follow each other within microseconds) keeps its workers spinning that long before they
+ * park, so the next call of the same step finds them awake. The other pools park at once: attention is called
+ * once per layer (milliseconds apart at decode), so its worker would park anyway after spinning, and while it
+ * spun it would take a core from the linear kernels or from ONNX Runtime's and PyTorch's own threads.
  *
  * <p>One call at a time owns the workers. A call that finds them busy (another thread's, or a kernel calling a
  * kernel) runs its tasks inline, so callers never wait for each other and never deadlock.
  */
 final class KernelPool implements AutoCloseable {
-    /** How long an idle worker spins before parking: longer than the Java work between two kernel calls. */
+    /** How long an idle linear-kernel worker spins before parking: longer than the Java work between two calls. */
     static final long SPIN_NANOS = 50_000;
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final String threadPrefix;
     private final int parallelism;
+    private final long spinNanos;
     private final Worker[] workers;
     private final AtomicBoolean owned = new AtomicBoolean();
     private volatile Job current;
     private volatile boolean closed;
 
+    /** A pool whose idle workers park at once. */
     KernelPool(String name, int threads) {
+        this(name, threads, 0);
+    }
+
+    /** A pool whose idle workers spin {@code spinNanos} before they park. */
+    KernelPool(String name, int threads, long spinNanos) {
         if (threads <= 0) {
             throw new IllegalArgumentException("threads must be > 0, got " + threads);
         }
         this.threadPrefix = name + "-" + POOLS.incrementAndGet() + "-";
         this.parallelism = threads;
+        this.spinNanos = spinNanos;
         this.workers = new Worker[threads - 1];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Worker(threadPrefix + i);
@@ -186,7 +197,7 @@ final class KernelPool implements AutoCloseable {
 
         /** The next job other than {@code last}: spinning first, then parked until a call unparks this worker. */
         private Job awaitJob(Job last) {
-            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            long spinUntil = System.nanoTime() + spinNanos;
             while (!closed) {
                 Job job = current;
                 if (job != null && job != last) {
@@ -204,7 +215,7 @@ final class KernelPool implements AutoCloseable {
                     LockSupport.park(this);
                 }
                 parked = false;
-                spinUntil = System.nanoTime() + SPIN_NANOS;
+                spinUntil = System.nanoTime() + spinNanos;
             }
             return null;
         }

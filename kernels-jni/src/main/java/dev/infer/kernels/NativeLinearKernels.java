@@ -26,7 +26,7 @@ public final class NativeLinearKernels implements LinearKernels {
 
     public NativeLinearKernels(int threads) {
         this.isa = NativeLibrary.requireLoaded();
-        this.pool = new KernelPool("linear-kernels", threads);
+        this.pool = new KernelPool("linear-kernels", threads, KernelPool.SPIN_NANOS);
     }
 
     @Override

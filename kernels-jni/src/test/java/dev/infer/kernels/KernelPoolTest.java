@@ -19,7 +19,7 @@ class KernelPoolTest {
     @Test
     void everyTaskRunsExactlyOnceCallAfterCall() {
         Random random = new Random(11);
-        try (KernelPool pool = new KernelPool("pool-test", 3)) {
+        try (KernelPool pool = new KernelPool("pool-test", 3, KernelPool.SPIN_NANOS)) {
             for (int call = 0; call < 2000; call++) {
                 int tasks = 1 + random.nextInt(40);
                 AtomicIntegerArray runs = new AtomicIntegerArray(tasks);
@@ -77,7 +77,7 @@ class KernelPoolTest {
 
     @Test
     void closingStopsTheWorkersAndLaterCallsRunInline() throws InterruptedException {
-        KernelPool pool = new KernelPool("pool-close-test", 3);
+        KernelPool pool = new KernelPool("pool-close-test", 3, KernelPool.SPIN_NANOS);
         String prefix = pool.threadPrefix();
         pool.forEach(4, t -> { });
         assertThat(liveThreads(prefix)).isEqualTo(2);
