@@ -153,7 +153,11 @@ final class KernelPool implements AutoCloseable {
             }
         }
 
-        /** Every task the caller did not take is running on a worker, so this wait is one task long at most. */
+        /**
+         * Every task the caller did not take is running on a worker, so this wait is one task long at most, and
+         * it spins: a caller that parked after 20 µs (woken by the last task) measured 21-26 tok/s native int8
+         * decode against 32-37 spinning, back to back.
+         */
         void awaitDone() {
             while (done.get() < tasks) {
                 Thread.onSpinWait();
