@@ -40,8 +40,9 @@
 /* The fp32 panel: at most this many bytes (a good part of Zen3's 512 KiB L2, the rest for the input rows). */
 #define PANEL_BYTES (192 * 1024)
 #define MAX_PANEL_ROWS 96
-/* How far ahead the direct path prefetches: measured on Zen3 (LM head, m = 1, one thread), BF16 streams at 5.5
- * GB/s without, 6.6 at 1 KiB ahead, 9.2 at 4 KiB; Q8 at 4.1, 5.9, 8.5. */
+/* How far ahead the tile prefetches in the direct path (m = 2 .. 4). Measured on Zen3 when the tile also served
+ * m = 1 (LM head, one thread): BF16 streams at 5.5 GB/s without, 6.6 at 1 KiB ahead, 9.2 at 4 KiB; Q8 at 4.1,
+ * 5.9, 8.5. */
 #define PREFETCH_BYTES 4096
 
 /* The format of an fp32 panel converted into scratch: read as F32, but already in L2, so not prefetched. */
@@ -328,10 +329,9 @@ __attribute__((target("avx2,fma"))) static void rows_q8_avx2(const job *b, int64
             }
         }
         vf8 acc;
-        memcpy(&acc, &acc0, sizeof acc);
+        __m256 both = _mm256_add_ps(acc0, acc1);
+        memcpy(&acc, &both, sizeof acc);
         float dot = sum8(acc);
-        memcpy(&acc, &acc1, sizeof acc);
-        dot += sum8(acc);
         for (; blk < blocks; blk++) {
             int32_t isum = 0;
             for (int t = 0; t < INK_Q8_BLOCK; t++) {
@@ -405,19 +405,26 @@ HOT void block(const job *b, int format, int64_t i0, int64_t i1, int64_t j0, int
     }
 }
 
-/* Small m (decode): one strip streams every weight row of the range once. The BF16 and Q8 tiles read the inputs
- * permuted: a copy of x (at most DIRECT_MAX_M rows). */
+/* m = 1 row by row, m = 2 .. 4 through the tile (see the top comment). */
+HOT void rows_or_tiles(const job *b, int format, int64_t n_from, int64_t n_to) {
+    if (b->m == 1) {
+        rows_m1(b, format, n_from, n_to);
+    } else {
+        block(b, format, 0, b->m, n_from, n_to, 0);
+    }
+}
+
+/* Small m (decode): every weight row of the range is streamed once. Q8 at m = 1 reads the input quantized; BF16
+ * (and Q8 at m = 2 .. 4) read it permuted: a copy of x (at most DIRECT_MAX_M rows). */
 HOT int direct(const job *b, int format, int64_t n_from, int64_t n_to) {
     if (format == INK_LINEAR_F32) {
-        if (b->m == 1) {
-            rows_m1(b, format, n_from, n_to);
-        } else {
-            block(b, format, 0, b->m, n_from, n_to, 0);
-        }
+        rows_or_tiles(b, format, n_from, n_to);
         return INK_OK;
     }
     if (format == INK_LINEAR_Q8 && b->m == 1) {
-        /* one allocation: the int8 codes, then the fp32 block scales (k is a multiple of 32, so they align) */
+        /* one allocation: the int8 codes, then the fp32 block scales (k is a multiple of 32, so they align).
+         * Every range of the call quantizes the whole row again (as the other formats permute it): k values, a
+         * few microseconds vectorized, against a range's share of k x n weights. */
         int8_t *xq = malloc((size_t) b->k + (size_t) (b->k / INK_Q8_BLOCK) * sizeof(float));
         if (xq == NULL) {
             return INK_OUT_OF_MEMORY;
@@ -438,11 +445,7 @@ HOT int direct(const job *b, int format, int64_t n_from, int64_t n_to) {
     permute_x(b->x, b->m, b->k, format, permuted);
     job p = *b;
     p.x = permuted;
-    if (b->m == 1) {
-        rows_m1(&p, format, n_from, n_to);
-    } else {
-        block(&p, format, 0, b->m, n_from, n_to, 0);
-    }
+    rows_or_tiles(&p, format, n_from, n_to);
     free(permuted);
     return INK_OK;
 }
