@@ -25,6 +25,11 @@ public record EngineSettings(int blockSize, String kvCacheMemory, double kvCache
                 prefixCaching);
     }
 
+    public EngineSettings withMaxNumSeqs(int n) {
+        return new EngineSettings(blockSize, kvCacheMemory, kvCacheFraction, maxNumBatchedTokens, n, maxQueuedRequests,
+                prefixCaching);
+    }
+
     public EngineSettings withMaxQueuedRequests(int n) {
         return new EngineSettings(blockSize, kvCacheMemory, kvCacheFraction, maxNumBatchedTokens, maxNumSeqs, n,
                 prefixCaching);

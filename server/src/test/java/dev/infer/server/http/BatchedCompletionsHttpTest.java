@@ -13,11 +13,13 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -219,11 +221,23 @@ class BatchedCompletionsHttpTest {
     @Test
     void aFullQueueRefusesTheBatchAndCancelsWhatWasQueued() throws Exception {
         try (TestServer tight = TestServer.start(SharedModels.model("tinystories-656k").toString(), "t", null,
-                TestServer.smallCache().withMaxQueuedRequests(2))) {
-            // two fit, the third does not; tried a few times in case the loop scheduled one between the submits
+                TestServer.smallCache().withMaxQueuedRequests(2).withMaxNumSeqs(1))) {
+            // A long generation holds the only running slot, so the batch's prompts stay queued: two fit, the third
+            // does not. (Without it the loop admits a prompt within microseconds, and the batch may never meet a
+            // full queue.) Should the holder finish before the batch arrives, the attempt is repeated.
             HttpResponse<String> r = null;
             for (int attempt = 0; attempt < 5 && (r == null || r.statusCode() == 200); attempt++) {
+                CompletableFuture<HttpResponse<String>> holder = tight.client.sendAsync(HttpRequest.newBuilder(
+                                tight.uri("/v1/completions")).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"prompt\":\"Once\",\"max_tokens\":480,\"ignore_eos\":true}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                long started = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (System.nanoTime() < started && tight.served.loop().stats().running() == 0) {
+                    Thread.onSpinWait();
+                }
                 r = tight.post("/v1/completions", "{\"prompt\":" + quoted(PROMPTS) + ",\"max_tokens\":2}");
+                assertThat(holder.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             }
             assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
             assertThat(r.headers().firstValue("retry-after")).isPresent();
